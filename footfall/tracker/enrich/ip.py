@@ -1,0 +1,188 @@
+"""Visitor IP addresses: which one to trust, how to mask it, how to store and match it.
+
+Masking follows Matomo's IP anonymiser (reference §9.1): for IPv4 (and IPv4-mapped
+IPv6) the last N bytes are zeroed; for IPv6 N = 1/2/3 keep the first 64/48/24 bits
+and N = 4 zeroes the whole address.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+UNKNOWN_IP = "0.0.0.0"
+
+# Bits of an IPv6 address kept for each mask length (Matomo's IPv6 masks).
+_IPV6_KEPT_BITS = {0: 128, 1: 64, 2: 48, 3: 24, 4: 0}
+
+
+def parse_ip(ip: str) -> IPAddress | None:
+    """The address in `ip`, or None when it is not one (brackets and zone ids tolerated)."""
+    text = ip.strip()
+    if text.startswith("[") and "]" in text:
+        text = text[1 : text.index("]")]
+    text = text.split("%", 1)[0]
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def is_valid_ip(ip: str) -> bool:
+    return parse_ip(ip) is not None
+
+
+def mask_ip(ip: str, mask_bytes: int) -> str:
+    """`ip` with its last `mask_bytes` (0-4) bytes anonymised, Matomo style.
+
+    An unparseable address is returned as ``0.0.0.0`` so that nothing identifying
+    is ever stored by accident.
+    """
+    if not 0 <= mask_bytes <= 4:
+        raise ValueError(f"mask_ip: mask length must be 0-4 bytes, got {mask_bytes}")
+    address = parse_ip(ip)
+    if address is None:
+        return UNKNOWN_IP
+    if isinstance(address, ipaddress.IPv4Address):
+        return str(_mask_ipv4(address, mask_bytes))
+    mapped = address.ipv4_mapped
+    if mapped is not None:
+        return f"::ffff:{_mask_ipv4(mapped, mask_bytes)}"
+    kept = _IPV6_KEPT_BITS[mask_bytes]
+    network = ipaddress.IPv6Network((int(address), kept), strict=False)
+    return str(network.network_address)
+
+
+def _mask_ipv4(address: ipaddress.IPv4Address, mask_bytes: int) -> ipaddress.IPv4Address:
+    network = ipaddress.IPv4Network((int(address), 32 - 8 * mask_bytes), strict=False)
+    return network.network_address
+
+
+def ip_to_bytes(ip: str) -> bytes:
+    """Binary form for the VARBINARY(16) `location_ip` column: 4 bytes (IPv4) or 16."""
+    address = parse_ip(ip)
+    if address is None:
+        raise ValueError(f"ip_to_bytes: not an IP address: {ip!r}")
+    return address.packed
+
+
+def bytes_to_ip(packed: bytes) -> str:
+    """Inverse of `ip_to_bytes`."""
+    if len(packed) not in (4, 16):
+        raise ValueError(f"bytes_to_ip: expected 4 or 16 bytes, got {len(packed)}")
+    return str(ipaddress.ip_address(packed))
+
+
+def client_ip(
+    peer: str,
+    headers: Mapping[str, str],
+    *,
+    proxy_client_headers: Sequence[str],
+    read_last_in_list: bool = True,
+    trusted_proxies: Sequence[str] = (),
+) -> str:
+    """The visitor's IP: the connection peer, or a configured proxy header.
+
+    Headers are read only when `proxy_client_headers` names them (Matomo's
+    `[General] proxy_client_headers[]`), in the configured order; the first one
+    present wins. Of a comma-separated list the last address is taken by default
+    (`proxy_ip_read_last_in_list = 1`), skipping addresses in `trusted_proxies`
+    (Matomo's `proxy_ips[]`). A header carrying no valid address is ignored.
+    """
+    lowered = {_header_key(name): value for name, value in headers.items()}
+    for configured in proxy_client_headers:
+        value = lowered.get(_header_key(configured))
+        if not value:
+            continue
+        chosen = _pick_from_list(value, read_last_in_list, trusted_proxies)
+        if chosen is not None:
+            return chosen
+    address = parse_ip(peer)
+    return str(address) if address is not None else UNKNOWN_IP
+
+
+def _header_key(name: str) -> str:
+    """Normalise 'HTTP_X_FORWARDED_FOR' (Matomo's ini spelling) and 'X-Forwarded-For'."""
+    key = name.strip().lower()
+    if key.startswith("http_"):
+        key = key[5:]
+    return key.replace("_", "-")
+
+
+def _pick_from_list(value: str, read_last: bool, trusted_proxies: Sequence[str]) -> str | None:
+    candidates = [_strip_port(part) for part in value.split(",")]
+    addresses = [str(a) for a in map(parse_ip, candidates) if a is not None]
+    if read_last:
+        addresses.reverse()
+    for address in addresses:
+        if not (trusted_proxies and ip_matches(address, trusted_proxies)):
+            return address
+    return None
+
+
+def _strip_port(part: str) -> str:
+    """'1.2.3.4:8080' -> '1.2.3.4', '[::1]:80' -> '::1'; plain IPv6 is left alone."""
+    text = part.strip().strip('"')
+    if text.startswith("["):
+        return text[1 : text.find("]")] if "]" in text else text
+    if text.count(":") == 1:
+        return text.split(":", 1)[0]
+    return text
+
+
+def ip_matches(ip: str, patterns: Sequence[str]) -> bool:
+    """True when `ip` matches one of `patterns`: exact, `1.2.3.*` wildcards or CIDR."""
+    address = parse_ip(ip)
+    if address is None:
+        return False
+    for pattern in patterns:
+        network = _pattern_network(pattern.strip())
+        if network is not None and _in_network(address, network):
+            return True
+    return False
+
+
+def _in_network(address: IPAddress, network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+    if address.version == network.version:
+        return address in network
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return mapped is not None and mapped in network
+
+
+@lru_cache(maxsize=4096)
+def _pattern_network(pattern: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """A network for one excluded-IP entry, or None if the entry is not understood."""
+    if not pattern:
+        return None
+    if "*" in pattern:
+        return _wildcard_network(pattern)
+    try:
+        return ipaddress.ip_network(pattern, strict=False)
+    except ValueError:
+        return None
+
+
+def _wildcard_network(pattern: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """'1.2.*.*' -> 1.2.0.0/16 ; '2001:db8:*' -> 2001:db8::/32 (trailing wildcards only)."""
+    separator = ":" if ":" in pattern else "."
+    parts = pattern.split(separator)
+    fixed = []
+    for part in parts:
+        if part == "*":
+            break
+        fixed.append(part)
+    if any(part != "*" for part in parts[len(fixed) :]):
+        return None
+    if separator == ".":
+        text = ".".join(fixed + ["0"] * (4 - len(fixed)))
+        prefix = 8 * len(fixed)
+    else:
+        text = ":".join(fixed) + "::"
+        prefix = 16 * len(fixed)
+    try:
+        return ipaddress.ip_network(f"{text}/{prefix}", strict=False)
+    except ValueError:
+        return None
