@@ -243,7 +243,7 @@ def _lossy_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 
 def lossy_host(host: str) -> str:
-    """Matomo's lossy host: 'www.google.co.uk' -> 'google.{}', 'de.search.x.com' -> '{}.search.x.com'."""
+    """Matomo's lossy host: 'www.google.co.uk' -> 'google.{}', 'de.x.com' -> '{}.x.com'."""
     for pattern, replacement in _lossy_rules():
         host = pattern.sub(replacement, host)
     return host

@@ -50,9 +50,10 @@ class SiteUrls:
         for site_url in self._urls:
             if not _host_matches(site_url.host, wanted):
                 continue
-            if path.startswith(site_url.path) or (path or "/") == site_url.path.rstrip("/") + "/":
-                if best is None or len(site_url.path) > len(best):
-                    best = site_url.path
+            prefix = path.startswith(site_url.path)
+            same = (path or "/") == site_url.path.rstrip("/") + "/"
+            if (prefix or same) and (best is None or len(site_url.path) > len(best)):
+                best = site_url.path
         return best
 
     def matches(self, host: str, path: str) -> bool:
