@@ -1,0 +1,77 @@
+"""The ASGI application: tracker endpoints, Reporting API, UI and static JavaScript."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from footfall import __version__
+from footfall.api.dispatch import handle_api
+from footfall.config import Settings, load_settings
+from footfall.db import migrate
+from footfall.db.engine import Database, open_database
+from footfall.errors import FootfallError
+from footfall.services import Services
+from footfall.tracker.http import tracking_endpoint
+
+log = logging.getLogger("footfall")
+
+
+async def index(request: Request) -> Response:
+    """`/`: the API when asked for module=API, else the UI's front page."""
+    if request.query_params.get("module") == "API":
+        return await handle_api(request)
+    return HTMLResponse(
+        f"<!doctype html><title>Footfall</title><h1>Footfall {__version__}</h1>"
+        "<p>Footfall is running. Reporting API: <code>/index.php?module=API</code>; "
+        "tracking endpoint: <code>/matomo.php</code>.</p>"
+    )
+
+
+async def _error_handler(request: Request, error: Exception) -> Response:
+    assert isinstance(error, FootfallError)
+    return Response(str(error), status_code=error.status_code, media_type="text/plain")
+
+
+def tracker_paths(settings: Settings) -> list[str]:
+    return ["/matomo.php", "/piwik.php", *settings.get_list("Tracker", "tracker_url")]
+
+
+def create_app(settings: Settings, db: Database | None = None) -> Starlette:
+    """Build the application for `settings` (opening the database unless given)."""
+    database = db or open_database(settings)
+    services = Services(settings=settings, db=database)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await services.start()
+        try:
+            yield
+        finally:
+            await services.stop()
+
+    routes = [
+        Route("/", index, methods=["GET", "POST"]),
+        Route("/index.php", handle_api, methods=["GET", "POST"]),
+        *(Route(path, tracking_endpoint, methods=["GET", "POST", "OPTIONS"])
+          for path in tracker_paths(settings)),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={FootfallError: _error_handler})
+    app.state.services = services
+    return app
+
+
+def app_from_env() -> Starlette:
+    """Factory for uvicorn workers: settings come from the FOOTFALL_* environment."""
+    settings = load_settings(config_file=os.environ.get("FOOTFALL_CONFIG") or None)
+    database = open_database(settings)
+    migrate.upgrade(database.writer)
+    return create_app(settings, database)

@@ -1,0 +1,102 @@
+"""Every difference between SQLite, PostgreSQL and MariaDB/MySQL, in one place.
+
+Other modules ask this one for a column type or a statement form and never
+test the dialect name themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql, postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY, so big ids are plain
+# integers there (SQLite integers are 64-bit anyway).
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+# Large text and blobs: MySQL's TEXT/BLOB stop at 64 KiB.
+LongText = sa.Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
+Blob = sa.LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb")
+
+
+def Binary(length: int) -> sa.types.TypeEngine[bytes]:  # noqa: N802 - reads like a type
+    """Short binary ids (visitor id, IP): VARBINARY on MySQL, BYTEA/BLOB elsewhere."""
+    return sa.LargeBinary(length).with_variant(mysql.VARBINARY(length), "mysql", "mariadb")
+
+
+def dialect_name(bind: Engine | Connection) -> str:
+    name = bind.dialect.name
+    return "mysql" if name == "mariadb" else name
+
+
+def insert_ignore(table: sa.Table, bind: Engine | Connection) -> Any:
+    """An INSERT that skips rows clashing with a unique key, on every engine."""
+    name = dialect_name(bind)
+    if name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if name == "mysql":
+        return mysql.insert(table).prefix_with("IGNORE")
+    return sqlite.insert(table).on_conflict_do_nothing()
+
+
+def upsert(table: sa.Table, bind: Engine | Connection, *, keys: list[str], update: list[str]) -> Any:
+    """INSERT ... that overwrites `update` columns when a row with `keys` exists."""
+    name = dialect_name(bind)
+    if name == "postgresql":
+        stmt = postgresql.insert(table)
+        return stmt.on_conflict_do_update(
+            index_elements=keys, set_={c: stmt.excluded[c] for c in update}
+        )
+    if name == "mysql":
+        stmt = mysql.insert(table)
+        return stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in update})
+    stmt = sqlite.insert(table)
+    return stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in update})
+
+
+def engine_options(url: str, *, sqlite_synchronous: str = "FULL") -> dict[str, Any]:
+    """create_engine keyword arguments that suit each engine."""
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    if url.startswith("mysql"):
+        return {"pool_pre_ping": True, "pool_recycle": 3600, "pool_size": 10, "max_overflow": 20}
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+
+
+def on_connect(engine: Engine, *, sqlite_synchronous: str = "FULL") -> None:
+    """Per-connection set-up: WAL and durability for SQLite, UTC and strictness elsewhere."""
+    name = dialect_name(engine)
+
+    @sa.event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        if name == "sqlite":
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA synchronous={_checked_sync(sqlite_synchronous)}")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA foreign_keys=OFF")
+        elif name == "mysql":
+            cursor.execute("SET time_zone = '+00:00'")
+            cursor.execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_TRANS_TABLES')")
+        elif name == "postgresql":
+            cursor.execute("SET TIME ZONE 'UTC'")
+        cursor.close()
+        if name == "postgresql":
+            dbapi_connection.commit()
+
+
+def _checked_sync(value: str) -> str:
+    allowed = {"OFF", "NORMAL", "FULL", "EXTRA"}
+    upper = value.upper()
+    if upper not in allowed:
+        raise ValueError(f"[database] sqlite_synchronous must be one of {sorted(allowed)}")
+    return upper
+
+
+def mysql_url_with_charset(url: str) -> str:
+    """PyMySQL defaults to latin1; analytics data is any language."""
+    if url.startswith("mysql") and "charset=" not in url:
+        return url + ("&" if "?" in url else "?") + "charset=utf8mb4"
+    return url

@@ -1,0 +1,37 @@
+"""The HTTP skeleton answers over a real socket."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from footfall import MATOMO_COMPAT_VERSION, testing
+
+
+def test_front_page_and_version(server: testing.RunningServer) -> None:
+    assert "Footfall" in server.client.get(server.url("/")).text
+    assert server.api("API.getMatomoVersion") == {"value": MATOMO_COMPAT_VERSION}
+    via_root = server.client.get(server.url("/"), params={
+        "module": "API", "method": "API.getMatomoVersion", "format": "json"})
+    assert via_root.json() == {"value": MATOMO_COMPAT_VERSION}
+
+
+def test_unknown_api_method_gets_matomos_error_shape(server: testing.RunningServer) -> None:
+    answer = server.api("Nope.nothing")
+    assert answer["result"] == "error" and "Nope.nothing" in answer["message"]
+
+
+def test_tracking_endpoint_without_parameters_is_the_notice(server: testing.RunningServer) -> None:
+    for path in ("/matomo.php", "/piwik.php"):
+        response = server.client.get(server.url(path))
+        assert response.status_code == 200
+        assert response.text.startswith("This resource is part of Matomo.")
+
+
+def test_serve_command_starts_migrates_and_answers(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    with testing.serve_in_subprocess(tmp_path, db_url) as running:
+        response = httpx.get(running.url("/index.php"), params={
+            "module": "API", "method": "API.getMatomoVersion", "format": "json"})
+        assert response.json() == {"value": MATOMO_COMPAT_VERSION}
