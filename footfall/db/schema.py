@@ -388,3 +388,14 @@ archive_invalidation = sa.Table(
     sa.Column("ts_invalidated", sa.DateTime, nullable=False),
     sa.Index("index_invalidation_site", "idsite", "date1"),
 )
+
+# --- Caches ----------------------------------------------------------------------
+
+# Parsed user agents (Matomo's DeviceDetectorCache): key = SHA-1 of the user agent
+# and its client hints, value = the detection result as JSON. Survives restarts so
+# that a log import or a cold start does not re-parse thousands of agents.
+device_cache = sa.Table(
+    "device_cache", metadata,
+    sa.Column("cache_key", sa.String(40), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
