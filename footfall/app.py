@@ -18,6 +18,7 @@ from footfall.config import Settings, load_settings
 from footfall.db import migrate
 from footfall.db.engine import Database, open_database
 from footfall.errors import FootfallError
+from footfall.js.serve import js_routes
 from footfall.services import Services
 from footfall.tracker.http import tracking_endpoint
 
@@ -62,6 +63,7 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
         Route("/index.php", handle_api, methods=["GET", "POST"]),
         *(Route(path, tracking_endpoint, methods=["GET", "POST", "OPTIONS"])
           for path in tracker_paths(settings)),
+        *js_routes(settings, tracking_endpoint),
     ]
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={FootfallError: _error_handler})
