@@ -399,3 +399,39 @@ device_cache = sa.Table(
     sa.Column("cache_key", sa.String(40), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
+
+# --- Durable ingest (tracker) ----------------------------------------------------
+
+# Acknowledged tracking requests not yet turned into raw-log rows: one row per
+# HTTP request (a bulk stays one row), deleted in the transaction that writes
+# its raw-log rows.
+ingest_queue = sa.Table(
+    "ingest_queue", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("payload", LongText, nullable=False),
+)
+
+# Which process may consume ingest_queue (exactly one at a time).
+ingest_lease = sa.Table(
+    "ingest_lease", metadata,
+    sa.Column("name", sa.String(50), primary_key=True),
+    sa.Column("owner", sa.String(100), nullable=False),
+    sa.Column("expires_ms", sa.BigInteger, nullable=False),
+)
+
+# Order ids accepted by the tracker, reserved when the hit is acknowledged so
+# that a repeated order id is refused before it reaches the queue.
+ingest_order = sa.Table(
+    "ingest_order", metadata,
+    sa.Column("idsite", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("idorder", sa.String(100), primary_key=True),
+)
+
+# Queue rows whose processing raised an unexpected error, kept for inspection.
+ingest_failed = sa.Table(
+    "ingest_failed", metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=False),
+    sa.Column("payload", LongText, nullable=False),
+    sa.Column("error", sa.Text, nullable=False),
+    sa.Column("failed_at", sa.DateTime, nullable=False),
+)
