@@ -67,9 +67,7 @@ def _first_value(query: str, names: Sequence[str]) -> str:
     return ""
 
 
-def _campaign_in(
-    query: str, name_params: Sequence[str], keyword_params: Sequence[str]
-) -> UrlCampaign | None:
+def _campaign_in(query: str, name_params: Sequence[str], keyword_params: Sequence[str]) -> UrlCampaign | None:
     name = _first_value(query, name_params)
     if not name:
         return None

@@ -136,9 +136,7 @@ class ReferrerClassifier:
 
     def warm_up(self) -> None:
         """Compile the lazily built patterns now, not on the first hit."""
-        self.classify(
-            page_url="https://example.org/", referrer_url="https://www.google.de/", site_urls=()
-        )
+        self.classify(page_url="https://example.org/", referrer_url="https://www.google.de/", site_urls=())
         self.definitions.social_network("https://warm-up.invalid/")
         self.spam.is_spam("https://warm-up.invalid/")
 
@@ -174,9 +172,7 @@ class ReferrerClassifier:
         referrer = referrer_url or ""
         if referrer and not looks_like_url(referrer):
             referrer = ""
-        campaign = self._campaign(
-            page_url, referrer, campaign_name, campaign_keyword, current_visit
-        )
+        campaign = self._campaign(page_url, referrer, campaign_name, campaign_keyword, current_visit)
         stored_url = self._stored_referrer_url(referrer, url_filter)
         if campaign is not None:
             return _campaign_info(campaign, stored_url)

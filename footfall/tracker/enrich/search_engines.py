@@ -133,9 +133,7 @@ def _special_engine_host(host: str, path: str, query: str) -> str | None:
     return None
 
 
-def _read_keyword(
-    rule: SearchEngineRule, url: str, path: str, query: str, fragment: str
-) -> SearchHit | None:
+def _read_keyword(rule: SearchEngineRule, url: str, path: str, query: str, fragment: str) -> SearchHit | None:
     name = rule.name
     keyword: str | None | bool = None  # False = "engine, keyword not provided"
     if name == "Google":

@@ -70,8 +70,6 @@ def remove_query_params(url: str, names: set[str]) -> str:
         return url
     head, _, rest = url.partition("?")
     query, hash_mark, fragment = rest.partition("#")
-    kept = [
-        pair for pair in query.split("&") if pair and pair.partition("=")[0].lower() not in names
-    ]
+    kept = [pair for pair in query.split("&") if pair and pair.partition("=")[0].lower() not in names]
     rebuilt = head + ("?" + "&".join(kept) if kept else "")
     return rebuilt + (hash_mark + fragment if hash_mark else "")

@@ -1,0 +1,207 @@
+"""Device, operating system, browser and bot detection from the user agent and
+client hints, with the `device-detector` package (the Python port of Matomo's
+DeviceDetector), stored the way Matomo stores it in log_visit:
+
+* config_device_type: Matomo's numeric device type (0 desktop, 1 smartphone, ...);
+* config_device_brand: the brand *short code* ('AP' for Apple) — Matomo's
+  DeviceBrand dimension stores `DeviceDetector::getBrand()`, which is the code;
+* config_os: 3-letter OS code ('WIN'), config_browser_name: 2-letter code ('CH',
+  'UNK' when unknown), config_browser_engine: engine name ('Blink');
+* config_client_type: Matomo's client type id (1 browser, 2 library, ...).
+
+Parsing is slow (up to a second and more for odd agents), so results are cached
+in memory and, optionally, in the database (`SqlDeviceCache`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from footfall.tracker.enrich.device_cache import DeviceCache, MemoryLru, SqlDeviceCache
+from footfall.tracker.enrich.device_names import CLIENT_TYPE_IDS, DEVICE_TYPE_IDS, brand_code
+from footfall.tracker.enrich.device_parser import ParsedAgent, parse_agent, warm_up_parser
+
+__all__ = ["DeviceCache", "DeviceDetector", "DeviceInfo", "SqlDeviceCache", "client_hints_key"]
+
+# Longest values the log_visit columns hold.
+_LIMITS = {
+    "config_browser_engine": 10,
+    "config_browser_name": 40,
+    "config_browser_version": 20,
+    "config_device_brand": 100,
+    "config_device_model": 100,
+    "config_os": 3,
+    "config_os_version": 100,
+}
+
+# Client-hint fields that change a detection (HTTP header names or `uadata` keys).
+_HINT_KEYS = {
+    "sec-ch-ua": "sec-ch-ua",
+    "sec-ch-ua-full-version-list": "sec-ch-ua-full-version-list",
+    "sec-ch-ua-full-version": "sec-ch-ua-full-version",
+    "sec-ch-ua-platform": "sec-ch-ua-platform",
+    "sec-ch-ua-platform-version": "sec-ch-ua-platform-version",
+    "sec-ch-ua-model": "sec-ch-ua-model",
+    "sec-ch-ua-mobile": "sec-ch-ua-mobile",
+    "sec-ch-ua-arch": "sec-ch-ua-arch",
+    "sec-ch-ua-bitness": "sec-ch-ua-bitness",
+    "sec-ch-ua-form-factors": "sec-ch-ua-form-factors",
+    "x-requested-with": "x-requested-with",
+    "brands": "brands",
+    "fullversionlist": "fullVersionList",
+    "uafullversion": "uaFullVersion",
+    "platform": "platform",
+    "platformversion": "platformVersion",
+    "model": "model",
+    "mobile": "mobile",
+    "architecture": "architecture",
+    "bitness": "bitness",
+    "formfactors": "form_factors",
+}
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """What Footfall stores about a visitor's device, software and bot status."""
+
+    config_device_type: int | None = None
+    config_device_brand: str = ""
+    config_device_model: str = ""
+    config_os: str = "UNK"
+    config_os_version: str = ""
+    config_browser_name: str = "UNK"
+    config_browser_version: str = ""
+    config_browser_engine: str = ""
+    config_client_type: int | None = None
+    is_bot: bool = False
+    bot_name: str | None = None
+
+    def columns(self) -> dict[str, object]:
+        """The log_visit columns (not the bot flags)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name.startswith("config_")}
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> DeviceInfo:
+        data = json.loads(text)
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def normalize_client_hints(client_hints: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The hints that matter, under the names the parser understands.
+
+    Accepts HTTP headers (`Sec-CH-UA-Model`, any case) as well as the `uadata`
+    JSON that matomo.js sends (`brands`, `fullVersionList`, `model`, ...).
+    """
+    if not client_hints:
+        return {}
+    normalized: dict[str, Any] = {}
+    for raw_key, value in client_hints.items():
+        key = str(raw_key).lower().replace("_", "-")
+        key = key[5:] if key.startswith("http-") else key
+        target = _HINT_KEYS.get(key) or _HINT_KEYS.get(key.replace("-", ""))
+        if target is None or value is None or value == "" or value == []:
+            continue
+        if target == "mobile" and isinstance(value, bool):
+            value = "?1" if value else "?0"
+        if isinstance(value, (list, tuple)):
+            value = [dict(v) if isinstance(v, Mapping) else str(v) for v in value]
+        elif not isinstance(value, str):
+            value = str(value)
+        normalized[target] = value
+    return normalized
+
+
+def client_hints_key(user_agent: str, hints: Mapping[str, Any]) -> str:
+    """Cache key: SHA-1 of the agent and its relevant hints (40 hex chars)."""
+    payload = user_agent + "\n" + json.dumps(hints, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha1(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _info_from(parsed: ParsedAgent) -> DeviceInfo:
+    values: dict[str, Any] = {
+        "config_device_type": DEVICE_TYPE_IDS.get(parsed.device_type),
+        "config_device_brand": brand_code(parsed.brand),
+        "config_device_model": parsed.model,
+        "config_os": parsed.os_code or "UNK",
+        "config_os_version": parsed.os_version,
+        "config_browser_name": parsed.client_code or "UNK",
+        "config_browser_version": parsed.client_version,
+        "config_browser_engine": parsed.engine,
+        "config_client_type": CLIENT_TYPE_IDS.get(parsed.client_type),
+        "is_bot": parsed.bot_name is not None,
+        "bot_name": parsed.bot_name,
+    }
+    for column, limit in _LIMITS.items():
+        values[column] = (values[column] or "")[:limit]
+    return DeviceInfo(**values)
+
+
+class DeviceDetector:
+    """Detects devices with a bounded in-memory LRU in front of an optional
+    persistent cache. Thread-safe; one instance serves a whole process."""
+
+    def __init__(self, *, cache: DeviceCache | None = None, memory_entries: int = 50_000) -> None:
+        self.persistent = cache
+        self.memory: MemoryLru[DeviceInfo] = MemoryLru(memory_entries)
+        self.parses = 0  # agents actually parsed (cache misses), for metrics and tests
+        self._count_lock = threading.Lock()
+        self._warm = False
+
+    def warm_up(self) -> None:
+        """Load and compile the detection rules now (about a second), not on the first hit."""
+        if not self._warm:
+            warm_up_parser()
+            self._warm = True
+
+    def detect(self, user_agent: str, client_hints: Mapping[str, Any] | None = None) -> DeviceInfo:
+        """The device of one hit; cached by agent and relevant client hints."""
+        return self.detect_many([(user_agent, client_hints)])[0]
+
+    def detect_many(self, agents: Iterable[tuple[str, Mapping[str, Any] | None] | str]) -> list[DeviceInfo]:
+        """Devices of many hits at once: one persistent-cache read and one write per batch."""
+        requests = [_request(item) for item in agents]
+        results: dict[str, DeviceInfo] = {}
+        missing: dict[str, tuple[str, dict[str, Any]]] = {}
+        for key, user_agent, hints in requests:
+            cached = self.memory.get(key)
+            if cached is not None:
+                results[key] = cached
+            elif key not in missing:
+                missing[key] = (user_agent, hints)
+        if missing:
+            results.update(self._resolve_missing(missing))
+        return [results[key] for key, _, _ in requests]
+
+    def _resolve_missing(self, missing: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, DeviceInfo]:
+        found: dict[str, DeviceInfo] = {}
+        if self.persistent is not None:
+            for key, text in self.persistent.get_many(missing).items():
+                found[key] = DeviceInfo.from_json(text)
+        parsed: dict[str, DeviceInfo] = {}
+        for key, (user_agent, hints) in missing.items():
+            if key not in found:
+                parsed[key] = _info_from(parse_agent(user_agent, hints))
+        with self._count_lock:
+            self.parses += len(parsed)
+        if parsed and self.persistent is not None:
+            self.persistent.put_many({key: info.to_json() for key, info in parsed.items()})
+        found.update(parsed)
+        for key, info in found.items():
+            self.memory.put(key, info)
+        return found
+
+
+def _request(item: tuple[str, Mapping[str, Any] | None] | str) -> tuple[str, str, dict[str, Any]]:
+    user_agent, hints = (item, None) if isinstance(item, str) else item
+    user_agent = user_agent or ""
+    normalized = normalize_client_hints(hints)
+    return client_hints_key(user_agent, normalized), user_agent, normalized
