@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mmdb_writer import MMDBWriter, MmdbF64, MmdbU32
+from mmdb_writer import MmdbF64, MmdbU32, MMDBWriter
 from netaddr import IPSet
 
 # network -> (country, region, city, latitude, longitude)
