@@ -440,6 +440,7 @@
             queueIntervalMs = 2500,
             queuedRequests = [],
             queueTimer = 0,
+            delayedRequests = [],
             firstHitAt = 0,
             lastHitAt = 0,
             hitsSent = 0,
@@ -799,21 +800,32 @@
             if (!hitsSent) { firstHitAt = now; }
             hitsSent++;
             lastHitAt = now;
-            request = withSendTimeParameters(request);
-            if (delay) {
-                // hits right after the first wait, so that the server sees the visit's first hit first
-                setTimeout(function () { transmit(request, callback, forceBeacon); }, delay);
-            } else {
-                transmit(request, callback, forceBeacon);
+            if (!delay) {
+                transmit(withSendTimeParameters(request), callback, forceBeacon);
+                return;
             }
+            // Hits right after the first wait, so that the server sees the visit's first hit first;
+            // they then leave together, in order, as one bulk request.
+            delayedRequests.push([request, callback]);
+            if (delayedRequests.length === 1) { setTimeout(sendDelayed, delay); }
+        }
+
+        function sendDelayed() {
+            var batch = delayedRequests, requests = [];
+            delayedRequests = [];
+            if (batch.length === 1 || !JSONs) {
+                forEach(batch, function (item) { transmit(withSendTimeParameters(item[0]), item[1]); });
+                return;
+            }
+            forEach(batch, function (item) { requests.push(item[0]); });
+            sendBulk(requests);
+            forEach(batch, function (item) { notify(item[1], item[0], true); });
         }
 
         function sendBulk(requests, forceBeacon) {
             var list = [];
             forEach(requests, function (request) { list.push('?' + withSendTimeParameters(request)); });
             var body = toJson({requests: list, send_image: 0});
-            hitsSent += requests.length;
-            lastHitAt = nowMs();
             if ((alwaysBeacon || forceBeacon) && requestMethod !== 'GET' && sendBeacon(trackerEndpoint, body)) { return; }
             if (!sendXhr(body, requestContentType, null, null)) {
                 forEach(list, function (query) { sendImage(query.slice(1)); });
@@ -828,6 +840,8 @@
                 if (batch.length === 1 || !JSONs) {
                     forEach(batch, function (request) { sendRequest(request, null, forceBeacon); });
                 } else if (trackingAllowed()) {
+                    hitsSent += batch.length;
+                    lastHitAt = nowMs();
                     sendBulk(batch, forceBeacon);
                 }
             }
