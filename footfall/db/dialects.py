@@ -100,3 +100,19 @@ def mysql_url_with_charset(url: str) -> str:
     if url.startswith("mysql") and "charset=" not in url:
         return url + ("&" if "?" in url else "?") + "charset=utf8mb4"
     return url
+
+
+def insert_returning_ids(conn: Connection, table: sa.Table, id_column: sa.Column[Any],
+                         rows: list[dict[str, Any]]) -> list[int]:
+    """Insert `rows` and return their new auto-increment ids, in the rows' order.
+
+    SQLite and PostgreSQL do it in one statement (INSERT ... RETURNING, ordered);
+    MySQL/MariaDB have no ordered multi-row RETURNING, so rows go one by one.
+    """
+    if not rows:
+        return []
+    if getattr(conn.dialect, "insert_executemany_returning_sort_by_parameter_order", False):
+        statement = table.insert().returning(id_column, sort_by_parameter_order=True)
+        return [int(row[0]) for row in conn.execute(statement, rows)]
+    return [int(conn.execute(table.insert().values(**row)).inserted_primary_key[0])
+            for row in rows]
