@@ -186,3 +186,16 @@ def _wildcard_network(pattern: str) -> ipaddress.IPv4Network | ipaddress.IPv6Net
         return ipaddress.ip_network(f"{text}/{prefix}", strict=False)
     except ValueError:
         return None
+
+
+def stored_and_enrichment_ips(
+    ip: str, *, mask_bytes: int, use_anonymized_for_enrichment: bool
+) -> tuple[str, str]:
+    """(IP to store in location_ip, IP to geolocate with).
+
+    The stored address is always the masked one; geolocation uses the real address
+    unless `[Tracker] use_anonymized_ip_for_visit_enrichment` is on (Matomo's
+    default is off). Exclusions and config_id always use the real address.
+    """
+    masked = mask_ip(ip, mask_bytes)
+    return masked, masked if use_anonymized_for_enrichment else ip

@@ -1,0 +1,349 @@
+"""Matomo compatibility: referrer attribution of landing URL / referrer pairs
+(reference §5 and the test vectors of §12, items 7-10)."""
+
+from __future__ import annotations
+
+import pytest
+
+from footfall.tracker.enrich.referrer import ReferrerClassifier
+
+SITE_URLS = ["https://example.com", "https://www.example.com"]
+HOME = "https://example.com/"
+
+# (landing url, referrer url, _rcn, _rck) -> (type, name, keyword, stored referer_url)
+CASES = [
+    # direct entries
+    ("direct, no referrer", HOME, None, None, None, (1, None, None, "")),
+    (
+        "direct, own alias",
+        HOME,
+        "https://www.example.com/x",
+        None,
+        None,
+        (1, None, None, "https://www.example.com/x"),
+    ),
+    (
+        "direct, main url",
+        "https://www.example.com/docs/",
+        "https://example.com/pricing",
+        None,
+        None,
+        (1, None, None, "https://example.com/pricing"),
+    ),
+    (
+        "direct, ignore_referrer",
+        "https://example.com/?ignore_referrer=1",
+        "https://blog.other.org/",
+        None,
+        None,
+        (1, None, None, ""),
+    ),
+    (
+        "direct, ignore_referer",
+        "https://example.com/?ignore_referer=1",
+        "https://blog.other.org/",
+        None,
+        None,
+        (1, None, None, ""),
+    ),
+    ("direct, referrer not a url", HOME, "android-app", None, None, (1, None, None, "")),
+    # websites
+    (
+        "website",
+        HOME,
+        "https://blog.other.org/post/1",
+        None,
+        None,
+        (3, "blog.other.org", None, "https://blog.other.org/post/1"),
+    ),
+    (
+        "website keeps www",
+        HOME,
+        "https://WWW.Other.ORG/a",
+        None,
+        None,
+        (3, "www.other.org", None, "https://WWW.Other.ORG/a"),
+    ),
+    # search engines
+    (
+        "google keyword",
+        HOME,
+        "https://www.google.com/search?q=Matomo+Alternative",
+        None,
+        None,
+        (2, "Google", "matomo alternative", "https://www.google.com/search?q=Matomo+Alternative"),
+    ),
+    (
+        "google no keyword",
+        HOME,
+        "https://www.google.com/",
+        None,
+        None,
+        (2, "Google", None, "https://www.google.com/"),
+    ),
+    (
+        "google country",
+        HOME,
+        "https://www.google.fr/search?q=Analyse%20web",
+        None,
+        None,
+        (2, "Google", "analyse web", "https://www.google.fr/search?q=Analyse%20web"),
+    ),
+    (
+        "google images",
+        HOME,
+        "https://www.google.com/search?q=logo&tbm=isch",
+        None,
+        None,
+        (2, "Google Images", "logo", "https://www.google.com/search?q=logo&tbm=isch"),
+    ),
+    (
+        "bing keyword",
+        HOME,
+        "https://www.bing.com/search?q=web+analytics&form=QBLH",
+        None,
+        None,
+        (2, "Bing", "web analytics", "https://www.bing.com/search?q=web+analytics"),
+    ),
+    (
+        "bing no keyword",
+        HOME,
+        "https://www.bing.com/",
+        None,
+        None,
+        (2, "Bing", None, "https://www.bing.com/"),
+    ),
+    (
+        "duckduckgo keyword",
+        HOME,
+        "https://duckduckgo.com/?q=privacy+analytics",
+        None,
+        None,
+        (2, "DuckDuckGo", "privacy analytics", "https://duckduckgo.com/?q=privacy+analytics"),
+    ),
+    (
+        "duckduckgo no keyword",
+        HOME,
+        "https://duckduckgo.com/",
+        None,
+        None,
+        (2, "DuckDuckGo", None, "https://duckduckgo.com/"),
+    ),
+    (
+        "yandex keyword",
+        HOME,
+        "https://yandex.ru/search/?text=%D0%B0%D0%BD%D0%B0%D0%BB%D0%B8%D1%82%D0%B8%D0%BA%D0%B0",
+        None,
+        None,
+        (
+            2,
+            "Yandex",
+            "аналитика",
+            "https://yandex.ru/search/?text=%D0%B0%D0%BD%D0%B0%D0%BB%D0%B8%D1%82%D0%B8%D0%BA%D0%B0",
+        ),
+    ),
+    ("yandex no keyword", HOME, "https://yandex.ru/", None, None, (2, "Yandex", None, "https://yandex.ru/")),
+    (
+        "baidu keyword",
+        HOME,
+        "https://www.baidu.com/s?wd=footfall",
+        None,
+        None,
+        (2, "Baidu", "footfall", "https://www.baidu.com/s?wd=footfall"),
+    ),
+    (
+        "baidu no keyword",
+        HOME,
+        "https://www.baidu.com/",
+        None,
+        None,
+        (2, "Baidu", None, "https://www.baidu.com/"),
+    ),
+    (
+        "facebook home is an engine",
+        HOME,
+        "https://www.facebook.com/",
+        None,
+        None,
+        (2, "Facebook", None, "https://www.facebook.com/"),
+    ),
+    # social networks
+    ("twitter t.co", HOME, "https://t.co/AbC123", None, None, (7, "Twitter", "", "https://t.co/AbC123")),
+    (
+        "facebook deep link",
+        HOME,
+        "https://m.facebook.com/story.php?id=1&h=abc",
+        None,
+        None,
+        (7, "Facebook", "", "https://m.facebook.com/story.php?id=1"),
+    ),
+    (
+        "linkedin",
+        HOME,
+        "https://www.linkedin.com/feed/",
+        None,
+        None,
+        (7, "LinkedIn", "", "https://www.linkedin.com/feed/"),
+    ),
+    (
+        "reddit",
+        HOME,
+        "https://old.reddit.com/r/selfhosted/",
+        None,
+        None,
+        (7, "reddit", "", "https://old.reddit.com/r/selfhosted/"),
+    ),
+    (
+        "youtube",
+        HOME,
+        "https://www.youtube.com/watch?v=x&feature=share",
+        None,
+        None,
+        (7, "YouTube", "", "https://www.youtube.com/watch?v=x"),
+    ),
+    # campaigns, each parameter family
+    (
+        "mtm campaign",
+        "https://example.com/landing?mtm_campaign=Spring_Sale&mtm_kwd=Banner",
+        None,
+        None,
+        None,
+        (6, "spring_sale", "banner", ""),
+    ),
+    (
+        "pk campaign",
+        "https://example.com/?pk_campaign=Mail&pk_kwd=January",
+        None,
+        None,
+        None,
+        (6, "mail", "january", ""),
+    ),
+    (
+        "pk_cpn short form",
+        "https://example.com/?pk_cpn=Short&pk_keyword=K",
+        None,
+        None,
+        None,
+        (6, "short", "k", ""),
+    ),
+    (
+        "piwik campaign",
+        "https://example.com/?piwik_campaign=Old&piwik_kwd=Legacy",
+        None,
+        None,
+        None,
+        (6, "old", "legacy", ""),
+    ),
+    (
+        "matomo campaign",
+        "https://example.com/?matomo_campaign=New&matomo_kwd=Words",
+        None,
+        None,
+        None,
+        (6, "new", "words", ""),
+    ),
+    (
+        "utm campaign precedes utm_source",
+        "https://example.com/?utm_campaign=Summer&utm_source=news",
+        None,
+        None,
+        None,
+        (6, "summer", "", ""),
+    ),
+    (
+        "utm_source alone names the campaign",
+        "https://example.com/?utm_source=Newsletter&utm_term=Q3",
+        None,
+        None,
+        None,
+        (6, "newsletter", "q3", ""),
+    ),
+    (
+        "campaign keyword falls back to referrer host",
+        "https://example.com/?pk_campaign=Launch",
+        "https://news.site/item",
+        None,
+        None,
+        (6, "launch", "news.site", "https://news.site/item"),
+    ),
+    (
+        "campaign in the hash",
+        "https://example.com/#mtm_campaign=Hashed&mtm_kwd=Frag",
+        None,
+        None,
+        None,
+        (6, "hashed", "frag", ""),
+    ),
+    (
+        "hash campaign beats query without keyword",
+        "https://example.com/?pk_campaign=Q#pk_campaign=H&pk_kwd=k",
+        None,
+        None,
+        None,
+        (6, "h", "k", ""),
+    ),
+    (
+        "campaign beats search engine",
+        "https://example.com/?utm_campaign=Ads",
+        "https://www.google.com/search?q=Buy+Shoes",
+        None,
+        None,
+        (6, "ads", "buy shoes", "https://www.google.com/search?q=Buy+Shoes"),
+    ),
+    (
+        "_rcn/_rck override the url",
+        "https://example.com/?utm_campaign=FromUrl",
+        None,
+        "From Cookie",
+        "Cookie KW",
+        (6, "from cookie", "cookie kw", ""),
+    ),
+    (
+        "_rcn alone",
+        HOME,
+        "https://blog.other.org/",
+        "Cookie%20Only",
+        None,
+        (6, "cookie only", "blog.other.org", "https://blog.other.org/"),
+    ),
+    (
+        "empty _rcn is ignored",
+        HOME,
+        "https://blog.other.org/",
+        "",
+        "ignored",
+        (3, "blog.other.org", None, "https://blog.other.org/"),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def classifier() -> ReferrerClassifier:
+    built = ReferrerClassifier()
+    built.warm_up()
+    return built
+
+
+def test_enough_cases():
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize(
+    ("label", "page", "ref", "rcn", "rck", "expected"), CASES, ids=[case[0] for case in CASES]
+)
+def test_referrer_attribution(classifier, label, page, ref, rcn, rck, expected):
+    info = classifier.classify(
+        page_url=page, referrer_url=ref, site_urls=SITE_URLS, campaign_name=rcn, campaign_keyword=rck
+    )
+    columns = info.columns()
+    assert (
+        columns["referer_type"],
+        columns["referer_name"],
+        columns["referer_keyword"],
+        columns["referer_url"],
+    ) == expected
+
+
+def test_spam_referrers_are_recognised(classifier):
+    assert classifier.is_spam("http://best-seo-offer.com/page")
+    assert not classifier.is_spam("https://blog.other.org/post/1")
