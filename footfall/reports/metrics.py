@@ -1,0 +1,146 @@
+"""Metrics shared by report families: the visit metrics and the common processed metrics.
+
+The visit metrics (reference §5.4, §6) are the aggregates every visit-dimension
+report computes per row; `group_visits` runs one GROUP BY for a dimension and
+returns them per dimension value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from footfall.archive.datatable import DataTable, Row, sum_columns
+from footfall.reports.registry import Metric, ProcessedMetric
+
+# Column order of dimension rows, as Matomo's outputs show them.
+VISIT_METRICS = ("nb_uniq_visitors", "nb_visits", "nb_actions", "nb_users", "max_actions",
+                 "sum_visit_length", "bounce_count", "nb_visits_converted")
+
+METRIC_TITLES = {
+    "nb_uniq_visitors": "Unique visitors",
+    "nb_visits": "Visits",
+    "nb_actions": "Actions",
+    "nb_users": "Users",
+    "max_actions": "Maximum actions in one visit",
+    "sum_visit_length": "Total time spent by visitors (in seconds)",
+    "bounce_count": "Bounces",
+    "nb_visits_converted": "Visits with Conversions",
+}
+METRIC_TYPES = {"sum_visit_length": "duration_s"}
+
+
+def metric(name: str, title: str | None = None, type_: str | None = None) -> Metric:
+    return Metric(name, title or METRIC_TITLES.get(name, name),
+                  type_ or METRIC_TYPES.get(name, "number"))
+
+
+VISIT_METRIC_DEFINITIONS = tuple(metric(name) for name in VISIT_METRICS)
+
+
+def visit_metric_columns(visits: sa.FromClause) -> list[sa.ColumnElement[Any]]:
+    """The visit metrics as SQL aggregates over `visits` (a log_visit-shaped selectable)."""
+    v = visits.c
+    actions = sa.func.coalesce(v.visit_total_actions, 0)
+    return [
+        sa.func.count(sa.distinct(v.idvisitor)).label("nb_uniq_visitors"),
+        sa.func.count().label("nb_visits"),
+        sa.func.sum(actions).label("nb_actions"),
+        sa.func.count(sa.distinct(v.user_id)).label("nb_users"),
+        sa.func.max(actions).label("max_actions"),
+        sa.func.sum(v.visit_total_time).label("sum_visit_length"),
+        sa.func.sum(sa.case((actions <= 1, 1), else_=0)).label("bounce_count"),
+        sa.func.sum(sa.case((v.visit_goal_converted == 1, 1), else_=0)).label(
+            "nb_visits_converted"),
+    ]
+
+
+def group_visits(conn: Connection, visits: sa.FromClause,
+                 keys: Sequence[sa.ColumnElement[Any]],
+                 where: Sequence[Any] = ()) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """One GROUP BY over the visits: [(key values, visit metrics)]."""
+    labelled = [key.label(f"k{i}") for i, key in enumerate(keys)]
+    query = sa.select(*labelled, *visit_metric_columns(visits)).select_from(visits)
+    if where:
+        query = query.where(*where)
+    query = query.group_by(*keys) if keys else query
+    found = []
+    for row in conn.execute(query):
+        values = row._mapping
+        key = tuple(values[f"k{i}"] for i in range(len(keys)))
+        found.append((key, {name: as_number(values[name]) for name in VISIT_METRICS}))
+    return found
+
+
+def as_number(value: Any) -> int | float:
+    """SQL aggregates come back as int, float or Decimal; keep ints as ints."""
+    if value is None:
+        return 0
+    if isinstance(value, int):
+        return value
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def rows_from_groups(groups: list[tuple[tuple[Any, ...], dict[str, Any]]],
+                     label_of: Any = None) -> DataTable:
+    """A table with one row per group; labels are the (first) key as text unless mapped."""
+    table = DataTable()
+    index: dict[str, Row] = {}
+    for key, metrics in groups:
+        label = label_of(*key) if label_of else str(key[0])
+        row = index.get(label)
+        if row is None:
+            row = Row(label, dict(metrics))
+            index[label] = row
+            table.rows.append(row)
+        else:
+            sum_columns(row.columns, metrics)
+    return table
+
+
+# --- Processed metrics ------------------------------------------------------------
+
+
+def php_round(value: float, digits: int = 0) -> int | float:
+    """PHP's round(): half away from zero (Python's round() is half to even)."""
+    quantum = Decimal(1).scaleb(-digits)
+    rounded = Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    number = float(rounded)
+    return int(number) if number.is_integer() else number
+
+
+def ratio(numerator: Any, denominator: Any, digits: int) -> int | float:
+    """numerator / denominator rounded PHP-style; 0 when dividing by zero (Matomo)."""
+    top, bottom = float(numerator or 0), float(denominator or 0)
+    return php_round(top / bottom, digits) if bottom else 0
+
+
+BOUNCE_RATE = ProcessedMetric(
+    "bounce_rate", "Bounce Rate", lambda r, t: ratio(r.get("bounce_count"), r.get("nb_visits"), 2),
+    type="percent", depends_on=("nb_visits",),
+    documentation="The percentage of visits that only had a single pageview.")
+ACTIONS_PER_VISIT = ProcessedMetric(
+    "nb_actions_per_visit", "Actions per Visit",
+    lambda r, t: ratio(r.get("nb_actions"), r.get("nb_visits"), 1), type="number",
+    depends_on=("nb_visits",),
+    documentation="The average number of actions performed during a visit.")
+AVG_TIME_ON_SITE = ProcessedMetric(
+    "avg_time_on_site", "Avg. Visit Duration (in seconds)",
+    lambda r, t: ratio(r.get("sum_visit_length"), r.get("nb_visits"), 0), type="duration_s",
+    depends_on=("nb_visits",), documentation="The average duration of a visit.")
+CONVERSION_RATE = ProcessedMetric(
+    "conversion_rate", "Conversion Rate",
+    lambda r, t: ratio(r.get("nb_visits_converted"), r.get("nb_visits"), 4), type="percent",
+    depends_on=("nb_visits",),
+    documentation="The percentage of visits that triggered a goal conversion.")
+VISITS_PERCENTAGE = ProcessedMetric(
+    "nb_visits_percentage", "% Visits",
+    lambda r, t: ratio(r.get("nb_visits"), t.get("nb_visits"), 2), type="percent",
+    depends_on=("nb_visits",), documentation="Percentage of visits.")
+
+VISIT_PROCESSED_METRICS = (ACTIONS_PER_VISIT, AVG_TIME_ON_SITE, BOUNCE_RATE)
