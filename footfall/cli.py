@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from footfall import __version__, sites
+from footfall.admin import dimensions, goals
 from footfall.auth import users
 from footfall.config import Settings, load_settings
 from footfall.db import migrate
@@ -95,9 +96,12 @@ def cli(ctx: click.Context, data_dir: str | None, config: str | None, db_url: st
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Server processes.")
+@click.option("--demo", is_flag=True,
+              help="On first start (no site yet), fill the database with 30 days of demo "
+                   "traffic whose reports anyone may view.")
 @pass_context
 @friendly_errors
-def serve(obj: Context, host: str, port: int, workers: int) -> None:
+def serve(obj: Context, host: str, port: int, workers: int, demo: bool) -> None:
     """Run the whole server: tracker, Reporting API, UI and JavaScript tracker."""
     import uvicorn
 
@@ -105,6 +109,8 @@ def serve(obj: Context, host: str, port: int, workers: int) -> None:
     before, after = migrate.upgrade(obj.database().writer)
     if before != after:
         click.echo(f"Database schema upgraded to revision {after}.", err=True)
+    if demo and not sites.list_sites(obj.database().writer):
+        _run_demo(obj, days=30, visits_per_day=300, seed=1, public=True)
     _export_settings_env(obj, settings)
     click.echo(f"Footfall {__version__} listening on http://{host}:{port}/ "
                f"(data in {settings.data_dir})", err=True)
@@ -252,6 +258,111 @@ def db_upgrade(obj: Context) -> None:
         click.echo(f"Database schema already at revision {after}.")
     else:
         click.echo(f"Database schema upgraded from {before or 'empty'} to {after}.")
+
+
+@cli.group()
+def goal() -> None:
+    """Add and list a site's goals (conversions to count)."""
+
+
+@goal.command("add")
+@click.argument("idsite", type=int)
+@click.option("--name", required=True, help="The goal's name in reports.")
+@click.option("--match", "match_attribute", required=True,
+              type=click.Choice(goals.MATCH_ATTRIBUTES), help="What the pattern is matched against.")
+@click.option("--pattern", default="", help="Text, URL or regular expression to match.")
+@click.option("--pattern-type", default="contains", show_default=True,
+              type=click.Choice([*goals.PATTERN_TYPES, "greater_than"]))
+@click.option("--case-sensitive", is_flag=True, help="Match the pattern's case exactly.")
+@click.option("--allow-multiple", is_flag=True, help="Count every conversion in a visit.")
+@click.option("--revenue", default=0.0, type=float, help="Default revenue of a conversion.")
+@click.option("--description", default="", help="A note shown with the goal.")
+@pass_context
+@friendly_errors
+def goal_add(obj: Context, idsite: int, name: str, match_attribute: str, pattern: str,
+             pattern_type: str, case_sensitive: bool, allow_multiple: bool, revenue: float,
+             description: str) -> None:
+    """Add a goal to site IDSITE and print its idgoal."""
+    sites.get_site(obj.database().writer, idsite)
+    spec = goals.GoalSpec(name=name, match_attribute=match_attribute, pattern=pattern,
+                          pattern_type=pattern_type, case_sensitive=case_sensitive,
+                          allow_multiple=allow_multiple, revenue=revenue, description=description)
+    click.echo(goals.add_goal(obj.database().writer, idsite, spec))
+
+
+@goal.command("list")
+@click.argument("idsite", type=int)
+@pass_context
+@friendly_errors
+def goal_list(obj: Context, idsite: int) -> None:
+    """List site IDSITE's goals: idgoal, name, match, pattern type, pattern, revenue."""
+    sites.get_site(obj.database().writer, idsite)
+    for g in goals.list_goals(obj.database().writer, idsite):
+        click.echo(f"{g.idgoal}\t{g.name}\t{g.match_attribute}\t{g.pattern_type}\t{g.pattern}"
+                   f"\t{g.revenue:g}")
+
+
+@cli.group()
+def dimension() -> None:
+    """Add and list a site's custom dimensions."""
+
+
+@dimension.command("add")
+@click.argument("idsite", type=int)
+@click.option("--name", required=True, help="The dimension's name in reports.")
+@click.option("--scope", required=True, type=click.Choice(dimensions.SCOPES),
+              help="visit: one value per visit; action: one value per action.")
+@click.option("--inactive", is_flag=True, help="Configure it without recording values yet.")
+@pass_context
+@friendly_errors
+def dimension_add(obj: Context, idsite: int, name: str, scope: str, inactive: bool) -> None:
+    """Add a custom dimension to site IDSITE and print its id (send it as dimension<ID>)."""
+    sites.get_site(obj.database().writer, idsite)
+    click.echo(dimensions.add_dimension(obj.database().writer, idsite, name=name, scope=scope,
+                                        active=not inactive))
+
+
+@dimension.command("list")
+@click.argument("idsite", type=int)
+@pass_context
+@friendly_errors
+def dimension_list(obj: Context, idsite: int) -> None:
+    """List site IDSITE's custom dimensions: id, scope, column index, name, state."""
+    sites.get_site(obj.database().writer, idsite)
+    for d in dimensions.list_dimensions(obj.database().writer, idsite):
+        state = "active" if d.active else "inactive"
+        click.echo(f"{d.idcustomdimension}\t{d.scope}\t{d.index}\t{d.name}\t{state}")
+
+
+@cli.command()
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3660),
+              help="Days of traffic, ending with --end-date.")
+@click.option("--visits-per-day", default=2000, show_default=True, type=click.IntRange(1),
+              help="Average visits per day (weekdays get more than weekends).")
+@click.option("--seed", default=1, show_default=True, type=int,
+              help="Same seed, same traffic.")
+@click.option("--site", "idsite", type=int, help="Send to this site instead of creating one.")
+@click.option("--url", help="Send over HTTP to a running Footfall at this base URL "
+                            "(default: in this process, into the configured database).")
+@click.option("--token-auth", help="Superuser token for --url servers on another database.")
+@click.option("--end-date", type=click.DateTime(["%Y-%m-%d"]),
+              help="Last day of traffic, in the site's timezone [default: yesterday].")
+@click.option("--public", is_flag=True, help="Let anonymous users view the site's reports.")
+@pass_context
+@friendly_errors
+def demo(obj: Context, days: int, visits_per_day: int, seed: int, idsite: int | None,
+         url: str | None, token_auth: str | None, end_date: Any, public: bool) -> None:
+    """Generate realistic demo traffic through the tracking API."""
+    _run_demo(obj, days=days, visits_per_day=visits_per_day, seed=seed, idsite=idsite, url=url,
+              token_auth=token_auth, end_date=end_date.date() if end_date else None,
+              public=public)
+
+
+def _run_demo(obj: Context, **options: Any) -> None:
+    from footfall.demo.runner import DemoOptions, print_summary, run_demo
+
+    result = run_demo(obj.settings, obj.database(), DemoOptions(**options))
+    print_summary(result, sys.stderr)
 
 
 def main() -> None:

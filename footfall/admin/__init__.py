@@ -1,0 +1,1 @@
+"""Site configuration that is not the site itself: goals and custom dimensions."""

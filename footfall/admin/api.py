@@ -1,0 +1,170 @@
+"""Goals.* and CustomDimensions.* configuration methods of the Reporting API.
+
+Argument names are Matomo's (idSite, matchAttribute, ...). Changing a
+configuration needs write access to the site; reading it needs view access.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from footfall import sites
+from footfall.admin import dimensions, goals
+from footfall.api.dispatch import ApiCall, api_method
+from footfall.auth import users
+from footfall.errors import BadRequest, Unauthorized
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+# --- Parameters and access ------------------------------------------------------
+
+
+def required(params: Mapping[str, str], name: str) -> str:
+    value = params.get(name)
+    if value is None or value == "":
+        raise BadRequest(f"Please specify a value for '{name}'.")
+    return value
+
+
+def integer(params: Mapping[str, str], name: str) -> int:
+    value = required(params, name)
+    try:
+        return int(value)
+    except ValueError:
+        raise BadRequest(f"The parameter '{name}' must be an integer, not {value!r}.") from None
+
+
+def flag(params: Mapping[str, str], name: str, default: bool = False) -> bool:
+    value = params.get(name)
+    if value is None:
+        return default
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise BadRequest(f"The parameter '{name}' must be 0 or 1, not {value!r}.")
+
+
+def number(params: Mapping[str, str], name: str) -> float:
+    value = params.get(name, "")
+    if value in ("", "false"):
+        return 0.0
+    try:
+        return float(value.replace(",", "."))
+    except ValueError:
+        raise BadRequest(f"The parameter '{name}' must be a number, not {value!r}.") from None
+
+
+def require_access(call: ApiCall, idsite: int, level: str) -> None:
+    """Raise unless the caller's token gives `level` access to the site."""
+    engine = call.services.db.writer
+    token = call.params.get("token_auth", "")
+    who = users.user_for_token(engine, token) if token else None
+    if token and who is None:
+        raise Unauthorized("Unable to authenticate with the provided token. It is either "
+                           "invalid, expired or is required to be sent as a POST parameter.")
+    if not users.has_access(users.access_level(engine, who, idsite), level):
+        raise Unauthorized(f"You can't access this resource as it requires '{level}' access "
+                           f"for the website id = {idsite}.")
+    sites.get_site(engine, idsite)
+
+
+# --- Goals ------------------------------------------------------------------------
+
+
+def _goal_spec(params: Mapping[str, str]) -> goals.GoalSpec:
+    return goals.GoalSpec(
+        name=required(params, "name"), match_attribute=required(params, "matchAttribute"),
+        pattern=params.get("pattern", ""), pattern_type=params.get("patternType", "contains"),
+        case_sensitive=flag(params, "caseSensitive"), revenue=number(params, "revenue"),
+        allow_multiple=flag(params, "allowMultipleConversionsPerVisit"),
+        description=params.get("description", ""),
+        event_value_as_revenue=flag(params, "useEventValueAsRevenue"))
+
+
+@api_method("Goals.addGoal")
+def add_goal(call: ApiCall) -> dict[str, int]:
+    idsite = integer(call.params, "idSite")
+    require_access(call, idsite, "write")
+    return {"value": goals.add_goal(call.services.db.writer, idsite, _goal_spec(call.params))}
+
+
+@api_method("Goals.updateGoal")
+def update_goal(call: ApiCall) -> dict[str, str]:
+    idsite, idgoal = integer(call.params, "idSite"), integer(call.params, "idGoal")
+    require_access(call, idsite, "write")
+    goals.update_goal(call.services.db.writer, idsite, idgoal, _goal_spec(call.params))
+    return {"result": "success", "message": "ok"}
+
+
+@api_method("Goals.deleteGoal")
+def delete_goal(call: ApiCall) -> dict[str, str]:
+    idsite, idgoal = integer(call.params, "idSite"), integer(call.params, "idGoal")
+    require_access(call, idsite, "write")
+    goals.delete_goal(call.services.db.writer, idsite, idgoal)
+    return {"result": "success", "message": "ok"}
+
+
+@api_method("Goals.getGoals")
+def get_goals(call: ApiCall) -> list[dict[str, object]]:
+    idsite = integer(call.params, "idSite")
+    require_access(call, idsite, "view")
+    found = goals.list_goals(call.services.db.reader, idsite,
+                             order_by_name=flag(call.params, "orderByName"))
+    return [g.as_api() for g in found]
+
+
+@api_method("Goals.getGoal")
+def get_goal(call: ApiCall) -> dict[str, object]:
+    idsite, idgoal = integer(call.params, "idSite"), integer(call.params, "idGoal")
+    require_access(call, idsite, "view")
+    return goals.get_goal(call.services.db.reader, idsite, idgoal).as_api()
+
+
+# --- Custom dimensions ---------------------------------------------------------------
+
+_EXTRACTION_KEY = re.compile(r"^extractions\[(\d+)\]\[(dimension|pattern)\]$")
+
+
+def extractions_from(params: Mapping[str, str]) -> list[dimensions.Extraction]:
+    """PHP-style `extractions[0][dimension]=url&extractions[0][pattern]=...` parameters."""
+    found: dict[int, dict[str, str]] = {}
+    for key, value in params.items():
+        match = _EXTRACTION_KEY.match(key)
+        if match:
+            found.setdefault(int(match.group(1)), {})[match.group(2)] = value
+    return [dimensions.Extraction(item.get("dimension", ""), item.get("pattern", ""))
+            for _, item in sorted(found.items())]
+
+
+@api_method("CustomDimensions.configureNewCustomDimension")
+def configure_new_custom_dimension(call: ApiCall) -> dict[str, int]:
+    idsite = integer(call.params, "idSite")
+    require_access(call, idsite, "write")
+    new_id = dimensions.add_dimension(
+        call.services.db.writer, idsite, name=required(call.params, "name"),
+        scope=required(call.params, "scope"), active=flag(call.params, "active"),
+        extractions=extractions_from(call.params),
+        case_sensitive=flag(call.params, "caseSensitive", default=True))
+    return {"value": new_id}
+
+
+@api_method("CustomDimensions.configureExistingCustomDimension")
+def configure_existing_custom_dimension(call: ApiCall) -> dict[str, str]:
+    idsite, iddimension = integer(call.params, "idSite"), integer(call.params, "idDimension")
+    require_access(call, idsite, "write")
+    dimensions.update_dimension(
+        call.services.db.writer, idsite, iddimension, name=required(call.params, "name"),
+        active=flag(call.params, "active"), extractions=extractions_from(call.params),
+        case_sensitive=flag(call.params, "caseSensitive", default=True))
+    return {"result": "success", "message": "ok"}
+
+
+@api_method("CustomDimensions.getConfiguredCustomDimensions")
+def get_configured_custom_dimensions(call: ApiCall) -> list[dict[str, object]]:
+    idsite = integer(call.params, "idSite")
+    require_access(call, idsite, "view")
+    return [d.as_api() for d in dimensions.list_dimensions(call.services.db.reader, idsite)]

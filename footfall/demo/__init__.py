@@ -1,0 +1,1 @@
+"""`footfall demo`: realistic, reproducible traffic through the real tracking path."""

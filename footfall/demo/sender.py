@@ -1,0 +1,81 @@
+"""Where demo traffic goes: the bulk tracking endpoint, in this process or over HTTP.
+
+Both targets speak the same bulk protocol (`{"requests": [...], "token_auth": ...}`)
+to the same endpoint code: in-process, the application's ASGI callable is
+called directly (no socket), so the demo exercises exactly what a client
+exercises. Batches are sent one after the other, which keeps every visitor's
+hits in order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import orjson
+
+from footfall.config import Settings
+from footfall.db.engine import Database
+from footfall.errors import FootfallError
+
+TIMEOUT = httpx.Timeout(300.0, connect=10.0)
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    tracked: int
+    invalid: int
+
+
+class BulkTarget:
+    """Posts bulk requests to /matomo.php through an httpx client."""
+
+    def __init__(self, client: httpx.AsyncClient, token: str, app: Any = None) -> None:
+        self.client, self.token, self.app = client, token, app
+
+    async def send(self, requests: list[str]) -> BulkOutcome:
+        body = orjson.dumps({"requests": requests, "token_auth": self.token})
+        response = await self.client.post("/matomo.php", content=body,
+                                          headers={"content-type": "application/json"})
+        if response.status_code != 200:
+            raise FootfallError(f"demo: the tracking endpoint answered HTTP "
+                                f"{response.status_code}: {response.text[:300]}")
+        summary = response.json()
+        return BulkOutcome(tracked=int(summary.get("tracked", 0)),
+                           invalid=int(summary.get("invalid", 0)))
+
+    async def drain(self) -> bool:
+        """Wait until the server has processed every acknowledged hit (in-process only)."""
+        if self.app is None:
+            return False
+        tracker = self.app.state.services.components.get("tracker")
+        if tracker is None or not hasattr(tracker, "drain"):
+            return False
+        while await tracker.drain(timeout=60.0):
+            pass
+        return True
+
+
+@contextlib.asynccontextmanager
+async def in_process(settings: Settings, db: Database, token: str) -> AsyncIterator[BulkTarget]:
+    """The application in this process, started (tracker worker included) and stopped."""
+    from footfall.app import create_app
+
+    app = create_app(settings, db)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))
+        async with httpx.AsyncClient(transport=transport, base_url="http://footfall.demo",
+                                     timeout=TIMEOUT) as client:
+            target = BulkTarget(client, token, app)
+            yield target
+            await target.drain()
+
+
+@contextlib.asynccontextmanager
+async def over_http(base_url: str, token: str) -> AsyncIterator[BulkTarget]:
+    """A running Footfall (or Matomo) at `base_url`."""
+    async with httpx.AsyncClient(base_url=base_url.rstrip("/"), timeout=TIMEOUT) as client:
+        yield BulkTarget(client, token)
