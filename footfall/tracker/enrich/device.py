@@ -19,6 +19,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -147,20 +148,47 @@ def _info_from(parsed: ParsedAgent) -> DeviceInfo:
 
 class DeviceDetector:
     """Detects devices with a bounded in-memory LRU in front of an optional
-    persistent cache. Thread-safe; one instance serves a whole process."""
+    persistent cache. Thread-safe; one instance serves a whole process.
 
-    def __init__(self, *, cache: DeviceCache | None = None, memory_entries: int = 50_000) -> None:
+    `parse_threads` > 1 parses the cache misses of one `detect_many` batch in
+    parallel: the `regex` module releases the GIL while matching, so two threads
+    parse about 1.5 times as many new agents per second on two cores (bench/enrich.py).
+    """
+
+    def __init__(
+        self,
+        *,
+        cache: DeviceCache | None = None,
+        memory_entries: int = 50_000,
+        parse_threads: int = 1,
+    ) -> None:
         self.persistent = cache
         self.memory: MemoryLru[DeviceInfo] = MemoryLru(memory_entries)
         self.parses = 0  # agents actually parsed (cache misses), for metrics and tests
+        self.parse_threads = max(1, parse_threads)
+        self._pool: ThreadPoolExecutor | None = None
         self._count_lock = threading.Lock()
-        self._warm = False
+        self._ready = threading.Event()
+        self._warming: threading.Thread | None = None
 
     def warm_up(self) -> None:
-        """Load and compile the detection rules now (about a second), not on the first hit."""
-        if not self._warm:
+        """Load and compile the detection rules now (a few seconds), not on the first hit."""
+        if not self._ready.is_set():
             warm_up_parser()
-            self._warm = True
+            self._ready.set()
+
+    def start_warm_up(self) -> threading.Thread:
+        """Warm up in a background thread, so a server can accept (and queue) hits
+        meanwhile; detections made before it ends wait for it."""
+        if self._warming is None:
+            self._warming = threading.Thread(target=self.warm_up, name="device-warm-up", daemon=True)
+            self._warming.start()
+        return self._warming
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
 
     def detect(self, user_agent: str, client_hints: Mapping[str, Any] | None = None) -> DeviceInfo:
         """The device of one hit; cached by agent and relevant client hints."""
@@ -168,6 +196,8 @@ class DeviceDetector:
 
     def detect_many(self, agents: Iterable[tuple[str, Mapping[str, Any] | None] | str]) -> list[DeviceInfo]:
         """Devices of many hits at once: one persistent-cache read and one write per batch."""
+        if self._warming is not None:
+            self._ready.wait()
         requests = [_request(item) for item in agents]
         results: dict[str, DeviceInfo] = {}
         missing: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -186,10 +216,8 @@ class DeviceDetector:
         if self.persistent is not None:
             for key, text in self.persistent.get_many(missing).items():
                 found[key] = DeviceInfo.from_json(text)
-        parsed: dict[str, DeviceInfo] = {}
-        for key, (user_agent, hints) in missing.items():
-            if key not in found:
-                parsed[key] = _info_from(parse_agent(user_agent, hints))
+        to_parse = {key: value for key, value in missing.items() if key not in found}
+        parsed = dict(zip(to_parse, self._parse_all(list(to_parse.values())), strict=True))
         with self._count_lock:
             self.parses += len(parsed)
         if parsed and self.persistent is not None:
@@ -198,6 +226,13 @@ class DeviceDetector:
         for key, info in found.items():
             self.memory.put(key, info)
         return found
+
+    def _parse_all(self, agents: list[tuple[str, dict[str, Any]]]) -> list[DeviceInfo]:
+        if self.parse_threads == 1 or len(agents) < 2:
+            return [_info_from(parse_agent(agent, hints)) for agent, hints in agents]
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.parse_threads, thread_name_prefix="device-parse")
+        return list(self._pool.map(lambda item: _info_from(parse_agent(*item)), agents))
 
 
 def _request(item: tuple[str, Mapping[str, Any] | None] | str) -> tuple[str, str, dict[str, Any]]:

@@ -18,7 +18,7 @@ from footfall.tracker.enrich.campaign import (
     campaign_from_url,
 )
 from footfall.tracker.enrich.search_engines import ReferrerDefinitions
-from footfall.tracker.enrich.site_urls import SiteUrls
+from footfall.tracker.enrich.site_urls import SiteUrls, site_urls_of
 from footfall.tracker.enrich.spam import SpamList
 from footfall.tracker.enrich.urlparts import (
     host_of,
@@ -177,8 +177,8 @@ class ReferrerClassifier:
         if campaign is not None:
             return _campaign_info(campaign, stored_url)
         info = self._non_campaign(
-            page_url, referrer, SiteUrls([*site_urls, *excluded_referrers]),
-            SiteUrls(other_sites_urls), exclude_unknown_urls,
+            page_url, referrer, site_urls_of((*site_urls, *excluded_referrers)),
+            site_urls_of(tuple(other_sites_urls)), exclude_unknown_urls,
         )  # fmt: skip
         return ReferrerInfo(
             referer_type=info[0], referer_name=info[1], referer_keyword=info[2],
@@ -286,7 +286,7 @@ def _is_direct(
     exclude_unknown_urls: bool,
 ) -> bool:
     """Own site (main URL, aliases, excluded referrers, the page's host) => direct."""
-    if own_urls.matches(host, path) or (page_host and SiteUrls([page_host]).matches(host, path)):
+    if own_urls.matches(host, path) or (page_host and site_urls_of((page_host,)).matches(host, path)):
         return True
     if other_urls.matches(host, path):
         return False

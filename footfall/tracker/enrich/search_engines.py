@@ -51,6 +51,7 @@ class ReferrerDefinitions:
 
     engines: dict[str, SearchEngineRule] = field(default_factory=dict)
     socials: list[tuple[str, str]] = field(default_factory=list)
+    _any_social: re.Pattern[str] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, extra_files: Sequence[str | Path] = ()) -> ReferrerDefinitions:
@@ -81,12 +82,22 @@ class ReferrerDefinitions:
         for entry in entries:
             for domain in entry.get("domains") or ():
                 self.socials.append((str(domain).lower(), str(entry["name"])))
+        self._any_social = None
 
     def social_network(self, referrer_url: str) -> str | None:
-        """The network whose domain appears in the URL between '.', '/' or the ends."""
+        """The network whose domain appears in the URL between '.', '/' or the ends.
+
+        The first listed network wins, as in Matomo; one combined pattern first
+        rules out the (usual) referrers that are no social network at all.
+        """
         lowered = referrer_url.lower()
+        if self._any_social is None:
+            alternation = "|".join(re.escape(domain) for domain, _ in self.socials) or "(?!)"
+            self._any_social = re.compile(r"(?:^|[./])(?:" + alternation + r")(?:[./]|$)")
+        if not self._any_social.search(lowered):
+            return None
         for domain, name in self.socials:
-            if _social_pattern(domain).search(lowered):
+            if domain in lowered and _social_pattern(domain).search(lowered):
                 return name
         return None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from footfall.tracker.enrich.urlparts import split_url
 
@@ -64,3 +65,9 @@ def _host_matches(site_host: str, host: str) -> bool:
     if site_host.startswith("."):
         return host == site_host[1:] or host.endswith(site_host)
     return host == site_host
+
+
+@lru_cache(maxsize=4096)
+def site_urls_of(urls: tuple[str, ...]) -> SiteUrls:
+    """Parsed site URLs, shared between hits of the same site."""
+    return SiteUrls(urls)

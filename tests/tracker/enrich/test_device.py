@@ -174,3 +174,22 @@ def test_name_to_code_lookups():
     assert names.brand_code("Apple") == "AP"
     assert names.device_type_id("Tablet") == 2
     assert names.device_type_id("toaster") is None
+
+
+def test_parallel_parsing_gives_the_same_answers(detector):
+    threaded = DeviceDetector(parse_threads=2)
+    try:
+        agents = [CHROME_WINDOWS, SAFARI_IPHONE, GOOGLEBOT, CHROME_WINDOWS + " extra"]
+        assert threaded.detect_many(agents) == [detector.detect(a) for a in agents]
+        assert threaded.parses == 4
+    finally:
+        threaded.close()
+
+
+def test_background_warm_up_then_detect():
+    fresh = DeviceDetector()
+    thread = fresh.start_warm_up()
+    assert fresh.start_warm_up() is thread  # one warm-up only
+    assert fresh.detect(SAFARI_IPHONE).config_os == "IOS"
+    thread.join()
+    assert not thread.is_alive()
