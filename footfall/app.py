@@ -20,7 +20,8 @@ from footfall.db.engine import Database, open_database
 from footfall.errors import FootfallError
 from footfall.js.serve import js_routes
 from footfall.services import Services
-from footfall.tracker.http import tracking_endpoint
+from footfall.tracker.http import drain_endpoint, handle_request, tracking_endpoint
+from footfall.tracker.service import install as install_tracker
 
 log = logging.getLogger("footfall")
 
@@ -49,6 +50,7 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
     """Build the application for `settings` (opening the database unless given)."""
     database = db or open_database(settings)
     services = Services(settings=settings, db=database)
+    install_tracker(services)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -63,7 +65,8 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
         Route("/index.php", handle_api, methods=["GET", "POST"]),
         *(Route(path, tracking_endpoint, methods=["GET", "POST", "OPTIONS"])
           for path in tracker_paths(settings)),
-        *js_routes(settings, tracking_endpoint),
+        Route("/_footfall/ingest/drain", drain_endpoint, methods=["GET", "POST"]),
+        *js_routes(settings, handle_request),
     ]
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={FootfallError: _error_handler})

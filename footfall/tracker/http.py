@@ -1,19 +1,272 @@
-"""Tracking endpoints: /matomo.php and /piwik.php (filled in by the tracking issue)."""
+"""The tracking endpoint (/matomo.php, /piwik.php and configured aliases) as a raw ASGI app.
+
+The hot path is: read the body, decode the parameters, validate them
+(request.py), check the site and any privileged parameter, hand the request
+to the group committer and answer once it is durable. No framework layer sits
+in between; the pipeline does the rest later (pipeline.py).
+"""
 
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+import time
+from typing import Any
 
-NOTICE = (
-    "This resource is part of Matomo. Keep full control of your data with the leading "
-    "free and open source web analytics & conversion optimisation platform.<br>\n"
-    "This file is the endpoint for the Matomo tracking API. If you want to access the "
-    "Matomo UI or use the Reporting API, please use index.php instead.\n"
+import orjson
+
+from footfall.errors import BadRequest, PayloadTooLarge
+from footfall.tracker import form
+from footfall.tracker.request import TrackingRequest
+from footfall.tracker.responses import (
+    NOTICE,
+    PREFLIGHT_HEADERS,
+    Headers,
+    bulk_summary,
+    cors_headers,
+    image_or_empty,
+    reason_header,
 )
+from footfall.tracker.service import TrackerService, tracker_of
+
+Scope = dict[str, Any]
+
+# Request headers the pipeline needs, stored with the queued hit.
+_KEPT_HEADERS = {
+    b"user-agent": "ua", b"accept-language": "lang", b"referer": "ref",
+    b"dnt": "dnt", b"x-do-not-track": "xdnt", b"x-purpose": "purpose", b"purpose": "purpose",
+    b"x-moz": "xmoz",
+}  # fmt: skip
 
 
-async def tracking_endpoint(request: Request) -> Response:
-    if request.method == "GET" and not request.query_params:
-        return PlainTextResponse(NOTICE, media_type="text/html")
-    return PlainTextResponse(NOTICE, status_code=400, media_type="text/html")
+class TrackingEndpoint:
+    """ASGI callable for every tracker path."""
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        tracker = tracker_of(scope)
+        method = scope["method"]
+        headers = dict(scope["headers"])
+        origin = headers.get(b"origin")
+        cors = cors_headers(method, origin.decode("latin-1") if origin else None,
+                            tracker.cors_domains)
+        try:
+            status, extra, body = await self._handle(tracker, scope, receive, method, headers)
+        except BadRequest as error:
+            status, extra, body = error.status_code, [
+                reason_header(str(error)), (b"content-type", b"text/plain; charset=utf-8")
+            ], (str(error) + "\n").encode()
+        await _respond(send, status, [*extra, *cors], body)
+
+    async def _handle(self, tracker: TrackerService, scope: Scope, receive: Any, method: str,
+                      headers: dict[bytes, bytes]) -> tuple[int, Headers, bytes]:
+        if method == "OPTIONS":
+            return 204, PREFLIGHT_HEADERS, b""
+        body = await _read_body(receive, headers, tracker.max_body)
+        query = scope.get("query_string", b"")
+        if method == "POST" and body and form.looks_like_bulk(body):
+            return await self._bulk(tracker, scope, headers, query, body)
+        params = form.parse_query(query) if query else {}
+        if body and _is_form(headers):
+            params = form.merge(params, form.parse_query(body))
+        if not params:
+            status = 200 if method == "GET" else 400
+            return status, [(b"content-type", b"text/html; charset=utf-8")], NOTICE
+        return await self._single(tracker, scope, headers, params, method)
+
+    async def _single(self, tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes],
+                      params: form.Params, method: str) -> tuple[int, Headers, bytes]:
+        now = time.time()
+        hit = tracker.parse(params, now)
+        await self._authorise(tracker, hit, hit.token_auth)
+        envelope = _envelope(tracker, scope, headers, now, [(0, hit)])
+        if hit.is_order and hit.ec_id:
+            conflicts = await tracker.committer.submit_with_orders(envelope,
+                                                                   [(hit.idsite, hit.ec_id)])
+            if conflicts:
+                raise BadRequest(f"order id {hit.ec_id!r} was already recorded for site "
+                                 f"{hit.idsite}")
+        else:
+            await tracker.committer.submit(envelope)
+        status, extra, body = image_or_empty(hit.send_image, method)
+        if not tracker.record_statistics:
+            status = 503
+        return status, extra, body
+
+    async def _authorise(self, tracker: TrackerService, hit: TrackingRequest, token: str) -> None:
+        if not await tracker.site_exists(hit.idsite):
+            raise BadRequest(f"invalid idsite {hit.idsite}: no such site")
+        if hit.privileged and tracker.require_auth and not (
+                token and await tracker.can_write(token, hit.idsite)):
+            names = ", ".join(hit.privileged)
+            raise BadRequest(f"{names} need a token_auth with write access to site "
+                             f"{hit.idsite}")
+
+    async def _bulk(self, tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes],
+                    query: bytes, body: bytes) -> tuple[int, Headers, bytes]:
+        now = time.time()
+        bulk = form.parse_bulk(body)
+        request_token = form.text_param(form.parse_query(query), "token_auth") if query else ""
+        accepted, invalid = await self._validate_bulk(tracker, bulk, now)
+        accepted, duplicates = await _enqueue_bulk(tracker, scope, headers, now, accepted)
+        invalid = sorted(invalid + duplicates)
+        show = await tracker.is_superuser(request_token or bulk.token_auth)
+        if not bulk.send_image:
+            return 204, [], b""
+        payload = bulk_summary(len(accepted), invalid, show_indices=show)
+        return 200, [(b"content-type", b"application/json")], payload
+
+    async def _validate_bulk(self, tracker: TrackerService, bulk: form.BulkBody,
+                             now: float) -> tuple[list[tuple[int, TrackingRequest]], list[int]]:
+        accepted: list[tuple[int, TrackingRequest]] = []
+        invalid: list[int] = []
+        for index, params in enumerate(bulk.items):
+            if params is None:
+                invalid.append(index)
+                continue
+            if bulk.token_auth and not form.text_param(params, "token_auth"):
+                params["token_auth"] = bulk.token_auth
+            try:
+                hit = tracker.parse(params, now)
+                await self._authorise(tracker, hit, hit.token_auth)
+                if tracker.bulk_require_auth and not await tracker.can_write(hit.token_auth,
+                                                                               hit.idsite):
+                    raise BadRequest("bulk requests require a token_auth with write access")
+            except BadRequest:
+                invalid.append(index)
+                continue
+            accepted.append((index, hit))
+        return accepted, invalid
+
+
+async def _enqueue_bulk(tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes],
+                        now: float, accepted: list[tuple[int, TrackingRequest]]
+                        ) -> tuple[list[tuple[int, TrackingRequest]], list[int]]:
+    """Queue the valid hits; hits whose order id is already known become invalid."""
+    rejected: list[int] = []
+    accepted = _drop_repeated_orders(accepted, rejected)
+    while accepted:
+        envelope = _envelope(tracker, scope, headers, now, accepted)
+        orders = [(h.idsite, h.ec_id) for _, h in accepted if h.is_order and h.ec_id]
+        if not orders:
+            await tracker.committer.submit(envelope)
+            break
+        conflicts = await tracker.committer.submit_with_orders(envelope, orders)
+        if not conflicts:
+            break
+        keep = []
+        for index, hit in accepted:
+            if hit.is_order and (hit.idsite, hit.ec_id) in conflicts:
+                rejected.append(index)
+            else:
+                keep.append((index, hit))
+        accepted = keep
+    return accepted, rejected
+
+
+def _drop_repeated_orders(accepted: list[tuple[int, TrackingRequest]],
+                          rejected: list[int]) -> list[tuple[int, TrackingRequest]]:
+    seen: set[tuple[int, str]] = set()
+    keep = []
+    for index, hit in accepted:
+        if hit.is_order and hit.ec_id:
+            key = (hit.idsite, hit.ec_id)
+            if key in seen:
+                rejected.append(index)
+                continue
+            seen.add(key)
+        keep.append((index, hit))
+    return keep
+
+
+def _envelope(tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes], now: float,
+              hits: list[tuple[int, TrackingRequest]]) -> str:
+    """The queued form of one request: its hits and what the pipeline needs of the HTTP
+    request. token_auth is not kept: authorisation was decided here."""
+    peer = scope.get("client") or ("", 0)
+    envelope: dict[str, Any] = {"t": now, "ip": tracker.client_ip(peer[0], headers)}
+    for name, key in _KEPT_HEADERS.items():
+        value = headers.get(name)
+        if value is not None:
+            envelope[key] = value.decode("latin-1")
+    hints = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()
+             if k.startswith(b"sec-ch-ua")}
+    if hints:
+        envelope["ch"] = hints
+    cookie = headers.get(b"cookie", b"")
+    if cookie and tracker.ignore_cookie in cookie:
+        envelope["ignore"] = 1
+    envelope["hits"] = [
+        [index, {k: v for k, v in hit.params.items() if k != "token_auth"}]
+        for index, hit in hits
+    ]
+    return orjson.dumps(envelope).decode()
+
+
+def _is_form(headers: dict[bytes, bytes]) -> bool:
+    content_type = headers.get(b"content-type", b"").lower()
+    return b"json" not in content_type and b"multipart" not in content_type
+
+
+async def _read_body(receive: Any, headers: dict[bytes, bytes], limit: int) -> bytes:
+    declared = headers.get(b"content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"request body of {int(declared)} bytes is over the limit of "
+                              f"{limit} bytes ([Tracker] max_request_body_bytes)")
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"request body is over the limit of {limit} bytes "
+                                  "([Tracker] max_request_body_bytes)")
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+async def _respond(send: Any, status: int, headers: Headers, body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+tracking_endpoint = TrackingEndpoint()
+
+
+async def handle_request(request: Any) -> Any:
+    """The endpoint for callers holding a Starlette Request (the /js/ proxy paths)."""
+    from starlette.responses import Response
+
+    started: dict[str, Any] = {}
+    chunks: list[bytes] = []
+
+    async def capture(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            started.update(message)
+        else:
+            chunks.append(message.get("body", b""))
+
+    await tracking_endpoint(request.scope, request.receive, capture)
+    headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in started.get("headers", [])
+               if k != b"content-length"}
+    return Response(b"".join(chunks), status_code=started.get("status", 500), headers=headers)
+
+
+async def drain_endpoint(request: Any) -> Any:
+    """`/_footfall/ingest/drain`: answers once every hit acknowledged before the call is in
+    the raw log (for tests, benchmarks and imports). Loopback clients or a super user only."""
+    from starlette.responses import JSONResponse
+
+    tracker = tracker_of(request.scope)
+    client = request.client.host if request.client else ""
+    token = request.query_params.get("token_auth", "")
+    if client not in ("127.0.0.1", "::1") and not await tracker.is_superuser(token):
+        return JSONResponse({"result": "error", "message": "drain needs a super-user token"},
+                            status_code=403)
+    timeout = min(float(request.query_params.get("timeout", "60") or 60), 600.0)
+    pending = await tracker.drain(timeout)
+    return JSONResponse({"pending": pending, "drops": dict(tracker.worker.pipeline.drops),
+                         "recorded": tracker.worker.pipeline.recorded})

@@ -1,0 +1,156 @@
+"""Decoding what arrives on the wire into parameter maps, with PHP's rules.
+
+Matomo reads `$_GET`/`$_POST`, so Footfall decodes the way PHP does (reference
+§1.2): `+` is a space, one percent-decoding pass, `name[]=` builds a list,
+`name[key]=` a map, and `.` or a space in a name becomes `_`. Bulk bodies
+(§1.3) are JSON whose items are query strings or parameter objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote_plus
+
+import orjson
+
+# A parameter value: a string, or a list/map for PHP array syntax (which a
+# scalar parameter treats as "absent").
+Value = str | list[str] | dict[str, str]
+Params = dict[str, Value]
+
+# Parameters whose value is JSON text; bulk objects may carry them as native JSON.
+JSON_PARAMS = frozenset({"ec_items", "uadata", "cvar", "_cvar", "e_cvar", "data"})
+
+
+def decode_component(text: str) -> str:
+    return unquote_plus(text, errors="replace") if ("%" in text or "+" in text) else text
+
+
+def parse_query(query: str | bytes) -> Params:
+    """PHP's parse_str: later duplicates win, `a[]` appends, `a[k]` sets a key."""
+    if isinstance(query, bytes):
+        query = query.decode("latin-1")
+    params: Params = {}
+    for pair in query.split("&"):
+        if not pair:
+            continue
+        raw_name, _, raw_value = pair.partition("=")
+        name = decode_component(raw_name)
+        value = decode_component(raw_value) if raw_value else ""
+        _assign(params, name, value)
+    return params
+
+
+def _assign(params: Params, name: str, value: str) -> None:
+    name = name.lstrip(" ")
+    bracket = name.find("[")
+    if bracket > 0 and name.endswith("]"):
+        base = _php_name(name[:bracket])
+        key = name[bracket + 1 : -1]
+        current = params.get(base)
+        if key == "":
+            if not isinstance(current, list):
+                current = []
+            current.append(value)
+        else:
+            if not isinstance(current, dict):
+                current = {}
+            current[key] = value
+        params[base] = current
+        return
+    if name:
+        params[_php_name(name)] = value
+
+
+def _php_name(name: str) -> str:
+    return name.replace(".", "_").replace(" ", "_")
+
+
+def merge(query: Params, body: Params) -> Params:
+    """Query-string values win over body values on duplicates (Matomo's order)."""
+    if not body:
+        return query
+    merged = dict(body)
+    merged.update(query)
+    return merged
+
+
+def looks_like_bulk(body: bytes) -> bool:
+    """Matomo's test: the raw body mentions "requests" anywhere after its first byte."""
+    position = body.find(b'"requests"')
+    if position < 0:
+        position = body.find(b"'requests'")
+    return position > 0
+
+
+class BulkBody:
+    """A decoded bulk body: its hits (None for an item that is not a hit) and switches."""
+
+    def __init__(self, items: list[Params | None], token_auth: str, send_image: bool) -> None:
+        self.items = items
+        self.token_auth = token_auth
+        self.send_image = send_image
+
+
+def parse_bulk(body: bytes) -> BulkBody:
+    """Decode a bulk body; invalid JSON means zero hits, as in Matomo."""
+    try:
+        data = orjson.loads(body.replace(b"\r", b"").replace(b"\n", b""))
+    except orjson.JSONDecodeError:
+        return BulkBody([], "", True)
+    if not isinstance(data, dict):
+        return BulkBody([], "", True)
+    raw = data.get("requests")
+    items: list[Params | None] = []
+    if isinstance(raw, list):
+        items = [_bulk_item(item) for item in raw]
+        # A string item without a query part is dropped and later indices shift.
+        items = [item for item in items if item is not _NO_QUERY]
+    token = data.get("token_auth")
+    send_image = data.get("send_image")
+    return BulkBody(
+        items, token if isinstance(token, str) else "",
+        not (send_image == 0 or send_image == "0"),
+    )
+
+
+_NO_QUERY: Params = {}
+
+
+def _bulk_item(item: Any) -> Params | None:
+    if isinstance(item, str):
+        _, mark, query = item.partition("?")
+        if not mark:
+            return _NO_QUERY
+        return parse_query(query)
+    if isinstance(item, dict):
+        return {str(k): _json_value(str(k), v) for k, v in item.items()}
+    return None
+
+
+def _json_value(name: str, value: Any) -> Value:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    if isinstance(value, (int, float)):
+        return _number_text(value)
+    if name in JSON_PARAMS:
+        return orjson.dumps(value).decode()
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else str(value)
+
+
+def _number_text(value: int | float) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def text_param(params: Params, name: str) -> str:
+    """A scalar parameter or '' (arrays count as absent)."""
+    value = params.get(name, "")
+    return value if isinstance(value, str) else ""

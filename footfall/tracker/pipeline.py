@@ -1,0 +1,153 @@
+"""The ingest pipeline: queued requests in, raw-log rows out.
+
+`Pipeline.process` decodes a batch of queue rows into hits, sorts them by hit
+time (so out-of-order `cdt` hits are applied in time order), detects devices
+for the whole batch at once, runs every hit through `steps.STEPS` (a `drop_*`
+step may end it with a reason, counted in `drops`) and records the survivors
+(recorder.py). All of it happens inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Any
+
+import orjson
+from sqlalchemy.engine import Connection, Engine
+
+from footfall.config import Settings
+from footfall.errors import BadRequest
+from footfall.tracker import fingerprint
+from footfall.tracker.actions import ActionStore
+from footfall.tracker.clock import to_datetime
+from footfall.tracker.enrich import language
+from footfall.tracker.enrich.device import DeviceDetector, SqlDeviceCache
+from footfall.tracker.enrich.geo import GeoLocator
+from footfall.tracker.enrich.referrer import ReferrerClassifier
+from footfall.tracker.hit import Hit
+from footfall.tracker.recorder import Recorder
+from footfall.tracker.registry import SiteCache
+from footfall.tracker.request import parse_hit
+from footfall.tracker.site_config import SiteConfigs
+from footfall.tracker.steps import STEPS, StepContext
+from footfall.tracker.visits import VisitCache
+from footfall.tracker.writer import BatchWriter
+
+log = logging.getLogger("footfall.tracker")
+
+
+class Pipeline:
+    """Turns queued requests into raw-log rows; one instance per consuming process."""
+
+    def __init__(self, settings: Settings, engine: Engine, sites: SiteCache) -> None:
+        self.settings = settings
+        self.sites = sites
+        general, tracker = settings.values["General"], settings.values["Tracker"]
+        self.devices = DeviceDetector(cache=SqlDeviceCache(engine))
+        self.geo = GeoLocator(city_db=str(general["geoip_city_database"]) or None,
+                              asn_db=str(general["geoip_asn_database"]) or None)
+        extra = str(general["referrer_definitions_file"])
+        self.referrers = ReferrerClassifier(extra_definition_files=[extra] if extra else [])
+        self.configs = SiteConfigs(settings, ttl=float(tracker["tracker_cache_file_ttl"]))
+        self.visits = VisitCache()
+        self.actions = ActionStore()
+        self.recorder = Recorder(self.visits, self.actions)
+        self.salts = fingerprint.Salts()
+        self.drops: Counter[str] = Counter()
+        self.recorded = 0
+        self._options = {
+            "global_excluded_ips": tuple(tracker["excluded_ips"]),
+            "global_excluded_agents": tuple(tracker["excluded_user_agents"]),
+            "mask_bytes": int(tracker["ip_address_mask_length"]),
+            "do_not_track": bool(tracker["do_not_track"]),
+            "spam_filter": bool(tracker["enable_spam_filter"]),
+        }
+        self._page_max = int(tracker["page_maximum_length"])
+        self._visit_length = int(tracker["visit_standard_length"])
+
+    def warm_up(self) -> None:
+        """Load device rules, referrer lists and language tables before the first hit."""
+        self.devices.warm_up()
+        self.referrers.warm_up()
+        self.geo.warm_up()
+        language.warm_up()
+
+    def forget_state(self) -> None:
+        """After a failed batch or a lost lease: memory may disagree with the database."""
+        self.visits.clear()
+        self.actions.forget()
+        self.salts.forget()
+        self.configs.forget()
+
+    def committed(self) -> None:
+        self.actions.committed()
+
+    def process(self, conn: Connection, rows: list[tuple[int, str]]) -> None:
+        self.configs.check_version(conn)
+        hits = self._decode(rows)
+        hits.sort(key=lambda hit: hit.time)  # stable: arrival order among equal times
+        self._detect_devices(hits)
+        writer = BatchWriter(conn)
+        for hit in hits:
+            reason = self._run(conn, hit, writer)
+            if reason is not None:
+                self.drops[reason] += 1
+            else:
+                self.recorded += 1
+        writer.flush()
+        if hits:
+            self.visits.prune(hits[-1].time, 2 * self._visit_length)
+
+    def _run(self, conn: Connection, hit: Hit, writer: BatchWriter) -> str | None:
+        ctx = StepContext(conn=conn, settings=self.settings,
+                          config=self.configs.get(conn, hit.site), referrers=self.referrers,
+                          geo=self.geo, salts=self.salts, **self._options)
+        for step in STEPS:
+            reason = step(ctx, hit)
+            if reason is not None:
+                return reason
+        return self.recorder.record(ctx, hit, writer)
+
+    def _decode(self, rows: list[tuple[int, str]]) -> list[Hit]:
+        hits: list[Hit] = []
+        for _row_id, payload in rows:
+            envelope = orjson.loads(payload)
+            for _index, params in envelope.get("hits", []):
+                hit = self._hit(envelope, params)
+                if hit is not None:
+                    hits.append(hit)
+        return hits
+
+    def _hit(self, envelope: dict[str, Any], params: dict[str, Any]) -> Hit | None:
+        header_referrer = envelope.get("ref", "")
+        if header_referrer and not params.get("url") and not params.get("urlref"):
+            params["url"] = header_referrer  # simple image tracker (reference §1.2)
+        try:
+            request = parse_hit(params, received_at=envelope["t"],
+                                page_maximum_length=self._page_max,
+                                custom_time_window=2**40)  # authorised when acknowledged
+        except BadRequest:
+            log.warning("ingest: a queued hit no longer parses; dropped")
+            self.drops["invalid"] += 1
+            return None
+        site = self.sites.get(request.idsite)
+        if site is None:
+            self.drops["unknown_site"] += 1
+            return None
+        return Hit(request=request, site=site, ip=envelope.get("ip", "0.0.0.0"),
+                   headers=envelope, time=request.time, server_time=to_datetime(request.time),
+                   user_agent=request.get("ua") or envelope.get("ua", ""))
+
+    def _detect_devices(self, hits: list[Hit]) -> None:
+        agents = [(hit.user_agent, _client_hints(hit)) for hit in hits]
+        for hit, device in zip(hits, self.devices.detect_many(agents), strict=True):
+            hit.device = device
+
+
+def _client_hints(hit: Hit) -> dict[str, Any] | None:
+    uadata = hit.request.get_json("uadata")
+    if isinstance(uadata, dict):
+        return uadata
+    headers = hit.headers.get("ch")
+    return headers if isinstance(headers, dict) else None

@@ -1,0 +1,177 @@
+"""The durable ingest queue: acknowledged hits wait here until the pipeline writes them.
+
+"Acknowledged means durable" (DESIGN.md): a request is answered only after its
+queue row is committed. `GroupCommitter` makes many concurrent requests share
+one transaction: a request waits at most `group_commit_max_wait_ms`, usually
+less, because a commit in progress collects the next group. Requests that
+carry ecommerce orders take their own transaction, which also reserves their
+order ids, so a repeated order id is refused before it is acknowledged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from footfall.db.schema import ingest_failed, ingest_lease, ingest_order, ingest_queue, log_conversion
+from footfall.tracker.clock import utcnow_naive
+
+log = logging.getLogger("footfall.tracker")
+INGEST_TABLES = (ingest_queue, ingest_lease, ingest_order, ingest_failed)
+
+
+def ensure_tables(engine: Engine) -> None:
+    """Databases created before the ingest tables joined the schema get them now."""
+    for table in INGEST_TABLES:
+        table.create(engine, checkfirst=True)
+
+
+class GroupCommitter:
+    """Collects queue rows from concurrent requests and commits them together."""
+
+    def __init__(self, engine: Engine, *, max_batch: int = 1000, max_wait_ms: int = 5) -> None:
+        self.engine = engine
+        self.max_batch = max(1, max_batch)
+        self.max_wait = max(0, max_wait_ms) / 1000
+        self._pending: list[tuple[str, asyncio.Future[None]]] = []
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-commit")
+        self.committed = threading.Event()  # set after each commit, for the pipeline worker
+
+    async def start(self) -> None:
+        self._wake = asyncio.Event()
+        self._task = asyncio.create_task(self._run(), name="ingest-group-commit")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        self._executor.shutdown(wait=True)
+
+    async def submit(self, payload: str) -> None:
+        """Queue one request's payload; returns once it is committed."""
+        assert self._wake is not None, "GroupCommitter.start() was not awaited"
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((payload, future))
+        self._wake.set()
+        await future
+
+    async def submit_with_orders(self, payload: str,
+                                 orders: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
+        """Reserve `orders` and queue `payload` in one transaction.
+
+        Returns the order ids that already exist (then nothing was written).
+        """
+        loop = asyncio.get_running_loop()
+        conflicts = await loop.run_in_executor(
+            self._executor, reserve_and_enqueue, self.engine, payload, orders)
+        if not conflicts:
+            self.committed.set()
+        return conflicts
+
+    async def _run(self) -> None:
+        assert self._wake is not None
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            if len(self._pending) < self.max_batch and self.max_wait:
+                await asyncio.sleep(self.max_wait)  # let concurrent requests join
+            while self._pending:
+                group = self._pending[: self.max_batch]
+                del self._pending[: self.max_batch]
+                await self._commit(loop, group)
+
+    async def _commit(self, loop: asyncio.AbstractEventLoop,
+                      group: list[tuple[str, asyncio.Future[None]]]) -> None:
+        try:
+            await loop.run_in_executor(self._executor, enqueue, self.engine,
+                                       [payload for payload, _ in group])
+        except Exception as error:  # noqa: BLE001 - every waiting request must hear of it
+            log.exception("ingest: group commit of %d requests failed", len(group))
+            for _, future in group:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        self.committed.set()
+        for _, future in group:
+            if not future.done():
+                future.set_result(None)
+
+
+def enqueue(engine: Engine, payloads: list[str]) -> None:
+    with engine.begin() as conn:
+        conn.execute(ingest_queue.insert(), [{"payload": p} for p in payloads])
+
+
+def reserve_and_enqueue(engine: Engine, payload: str,
+                        orders: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
+    """One transaction: refuse known order ids, else reserve them and queue the payload."""
+    for _attempt in range(3):
+        try:
+            with engine.begin() as conn:
+                conflicts = known_orders(conn, orders)
+                if conflicts:
+                    return conflicts
+                conn.execute(ingest_order.insert(),
+                             [{"idsite": s, "idorder": o} for s, o in set(orders)])
+                conn.execute(ingest_queue.insert().values(payload=payload))
+            return set()
+        except sa.exc.IntegrityError:
+            continue  # another process reserved one of them meanwhile: look again
+    with engine.connect() as conn:
+        return known_orders(conn, orders) or set(orders)
+
+
+def known_orders(conn: Connection, orders: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
+    found: set[tuple[int, str]] = set()
+    for idsite, idorder in set(orders):
+        for table in (ingest_order, log_conversion):
+            query = sa.select(table.c.idsite).where(
+                table.c.idsite == idsite, table.c.idorder == idorder).limit(1)
+            if conn.execute(query).first() is not None:
+                found.add((idsite, idorder))
+                break
+    return found
+
+
+def take_batch(conn: Connection, limit: int) -> list[tuple[int, str]]:
+    """The oldest queue rows, in arrival order."""
+    query = sa.select(ingest_queue.c.id, ingest_queue.c.payload).order_by(ingest_queue.c.id)
+    return [(row.id, row.payload) for row in conn.execute(query.limit(limit))]
+
+
+def delete_rows(conn: Connection, ids: Sequence[int]) -> None:
+    if not ids:
+        return
+    if ids[-1] - ids[0] + 1 == len(ids) and list(ids) == sorted(ids):
+        conn.execute(ingest_queue.delete().where(ingest_queue.c.id.between(ids[0], ids[-1])))
+    else:
+        conn.execute(ingest_queue.delete().where(ingest_queue.c.id.in_(list(ids))))
+
+
+def pending_up_to(engine: Engine, last_id: int) -> int:
+    query = sa.select(sa.func.count()).select_from(ingest_queue).where(ingest_queue.c.id <= last_id)
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def last_queued_id(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.max(ingest_queue.c.id))).scalar() or 0)
+
+
+def move_to_failed(conn: Connection, row_id: int, payload: str, error: str) -> None:
+    conn.execute(ingest_failed.delete().where(ingest_failed.c.id == row_id))
+    conn.execute(ingest_failed.insert().values(
+        id=row_id, payload=payload, error=error[:4000], failed_at=utcnow_naive()))
+    conn.execute(ingest_queue.delete().where(ingest_queue.c.id == row_id))

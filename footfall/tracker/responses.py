@@ -1,0 +1,65 @@
+"""The bytes the tracking endpoint answers with (reference §1.4, §1.5)."""
+
+from __future__ import annotations
+
+import re
+
+import orjson
+
+GIF = bytes.fromhex(
+    "4749463839610100010080000000000000000021f90401000000002c00000000010001000002024401003b"
+)
+NOTICE = (
+    b"This resource is part of Matomo. Keep full control of your data with the leading "
+    b"free and open source web analytics & conversion optimisation platform.<br>\n"
+    b"This file is the endpoint for the Matomo tracking API. If you want to access the "
+    b"Matomo UI or use the Reporting API, please use index.php instead.\n"
+)
+
+Headers = list[tuple[bytes, bytes]]
+_UNSAFE_HEADER = re.compile(r"[^\x20-\x7e]")
+
+
+def reason_header(reason: str) -> tuple[bytes, bytes]:
+    """X-Footfall-Reason: why a hit was refused (printable ASCII, bounded)."""
+    return b"x-footfall-reason", _UNSAFE_HEADER.sub("?", reason)[:300].encode()
+
+
+def cors_headers(method: str, origin: str | None, cors_domains: list[str]) -> Headers:
+    """Every non-GET answer lets browsers read it, as Matomo does."""
+    if method == "GET":
+        return []
+    headers: Headers = []
+    if cors_domains and "*" not in cors_domains:
+        headers.append((b"vary", b"Origin"))
+        if origin is None or origin not in cors_domains:
+            return headers
+    elif cors_domains:
+        headers.append((b"vary", b"Origin"))
+    allowed = origin if origin else "*"
+    headers.append((b"access-control-allow-origin", allowed.encode("latin-1", "replace")))
+    headers.append((b"access-control-allow-credentials", b"true"))
+    return headers
+
+
+PREFLIGHT_HEADERS: Headers = [
+    (b"access-control-allow-methods", b"GET, POST"),
+    (b"access-control-allow-headers", b"*"),
+    (b"access-control-allow-origin", b"*"),
+]
+
+
+def image_or_empty(send_image: bool, method: str) -> tuple[int, Headers, bytes]:
+    """200 + GIF, or 204 when the client asked for no image; GET is never cached."""
+    headers: Headers = [(b"cache-control", b"no-store")] if method == "GET" else []
+    if send_image:
+        return 200, [(b"content-type", b"image/gif"), *headers], GIF
+    return 204, headers, b""
+
+
+def bulk_summary(tracked: int, invalid: list[int], *, show_indices: bool,
+                 status: str = "success") -> bytes:
+    body: dict[str, object] = {"status": status, "tracked": tracked, "invalid": len(invalid)}
+    if show_indices:
+        body["invalid_indices"] = invalid
+    return orjson.dumps(body)

@@ -1,0 +1,126 @@
+"""The tracker's part of a running Footfall: caches, the group committer and the
+pipeline worker, registered in `Services` as the "tracker" component and as a
+background service (start-up warm-up, orderly shutdown)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from footfall.services import Services
+from footfall.tracker.enrich.ip import client_ip
+from footfall.tracker.queue import GroupCommitter, ensure_tables, last_queued_id, pending_up_to
+from footfall.tracker.registry import SiteCache, TokenCache
+from footfall.tracker.request import TrackingRequest, parse_hit
+from footfall.tracker.worker import IngestWorker
+
+log = logging.getLogger("footfall.tracker")
+COMPONENT = "tracker"
+
+
+class TrackerService:
+    """Everything the tracking endpoint needs, built once per process."""
+
+    name = "tracker"
+
+    def __init__(self, services: Services) -> None:
+        settings = services.settings
+        self.settings = settings
+        self.engine = services.db.writer
+        tracker = settings.values["Tracker"]
+        self.max_body = int(tracker["max_request_body_bytes"])
+        self.require_auth = bool(tracker["tracking_requests_require_authentication"])
+        self.bulk_require_auth = bool(tracker["bulk_requests_require_authentication"])
+        self.record_statistics = bool(tracker["record_statistics"])
+        self.page_maximum_length = int(tracker["page_maximum_length"])
+        self.custom_time_window = int(
+            tracker["tracking_requests_require_authentication_when_custom_timestamp_newer_than"])
+        self.ignore_cookie = (str(tracker["ignore_visits_cookie_name"]) + "=").encode()
+        general = settings.values["General"]
+        self.cors_domains = list(general["cors_domains"])
+        self.proxy_headers = list(general["proxy_client_headers"])
+        self.proxy_read_last = bool(general["proxy_ip_read_last_in_list"])
+        self.sites = SiteCache(self.engine, ttl=float(tracker["tracker_cache_file_ttl"]))
+        self.tokens = TokenCache(self.engine)
+        self.committer = GroupCommitter(
+            self.engine, max_batch=int(tracker["group_commit_max_batch"]),
+            max_wait_ms=int(tracker["group_commit_max_wait_ms"]))
+        self.worker = IngestWorker(settings, self.engine, self.sites, self.committer.committed)
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self._warm_up)
+        await self.committer.start()
+        self.worker.start()
+
+    def _warm_up(self) -> None:
+        ensure_tables(self.engine)
+        self.sites.load_all()
+        self.worker.warm_up()
+
+    async def stop(self) -> None:
+        await self.committer.stop()
+        await asyncio.get_running_loop().run_in_executor(None, self.worker.stop)
+
+    async def drain(self, timeout: float = 60.0) -> int:
+        """Wait until every request queued before this call is processed; returns the
+        number still pending (0 unless `timeout` passed first)."""
+        loop = asyncio.get_running_loop()
+        last = await loop.run_in_executor(None, last_queued_id, self.engine)
+        deadline = time.monotonic() + timeout
+        while True:
+            pending = await loop.run_in_executor(None, pending_up_to, self.engine, last)
+            if pending == 0 or time.monotonic() > deadline:
+                return pending
+            self.worker.wake()
+            await asyncio.sleep(0.01)  # server-side wait; clients block on the answer
+
+    # -- per request -----------------------------------------------------------------
+
+    def parse(self, params: Any, now: float) -> TrackingRequest:
+        return parse_hit(params, received_at=now, page_maximum_length=self.page_maximum_length,
+                         custom_time_window=self.custom_time_window)
+
+    async def site_exists(self, idsite: int) -> bool:
+        fresh, site = self.sites.cached(idsite)
+        if not fresh:
+            loop = asyncio.get_running_loop()
+            site = await loop.run_in_executor(None, self.sites.get, idsite)
+        return site is not None
+
+    async def can_write(self, token: str, idsite: int) -> bool:
+        if not token:
+            return False
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, self.tokens.can_write, token, idsite)
+
+    async def is_superuser(self, token: str) -> bool:
+        if not token:
+            return False
+        loop = asyncio.get_running_loop()
+        superuser, _ = await loop.run_in_executor(None, self.tokens.lookup, token, 0)
+        return superuser
+
+    def client_ip(self, peer: str, headers: dict[bytes, bytes]) -> str:
+        if not self.proxy_headers:
+            return peer or "0.0.0.0"
+        text_headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()}
+        return client_ip(peer, text_headers, proxy_client_headers=self.proxy_headers,
+                         read_last_in_list=self.proxy_read_last)
+
+
+def install(services: Services) -> TrackerService:
+    """Attach the tracker to a process's services (called by app.create_app)."""
+    tracker = TrackerService(services)
+    services.components[COMPONENT] = tracker
+    services.background.append(tracker)
+    return tracker
+
+
+def tracker_of(scope: dict[str, Any]) -> TrackerService:
+    services: Services = scope["app"].state.services
+    return services.components[COMPONENT]

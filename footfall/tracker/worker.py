@@ -1,0 +1,176 @@
+"""The pipeline worker: the one consumer of the ingest queue.
+
+Exactly one process at a time may turn queued hits into raw-log rows, because
+visit recognition keeps its state in memory (DESIGN.md: "one writer per
+visitor partition"). The worker holds a lease row; `serve --workers N` starts
+N workers but only the lease holder consumes. A lease whose owner died on this
+host is taken over at once, otherwise when it expires.
+
+Each batch is processed in one transaction that also deletes its queue rows,
+so a hit is written exactly once. A batch that fails is retried row by row and
+a row that still fails is moved to `ingest_failed` with its error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import traceback
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from footfall.config import Settings
+from footfall.db.schema import ingest_lease
+from footfall.tracker import queue
+from footfall.tracker.pipeline import Pipeline
+from footfall.tracker.registry import SiteCache
+
+log = logging.getLogger("footfall.tracker")
+LEASE_NAME = "pipeline"
+LEASE_MS = 10_000
+BATCH_ROWS = 200
+
+
+class IngestWorker:
+    """A thread that, while it holds the lease, drains the queue through the pipeline."""
+
+    def __init__(self, settings: Settings, engine: Engine, sites: SiteCache,
+                 committed: threading.Event) -> None:
+        self.engine = engine
+        self.pipeline = Pipeline(settings, engine, sites)
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self._committed = committed
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lease_until = 0.0
+        self.processed_batches = 0
+
+    def warm_up(self) -> None:
+        self.pipeline.warm_up()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="ingest-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._committed.set()
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+        self._release()
+
+    def wake(self) -> None:
+        self._committed.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                if not self._hold_lease():
+                    self._stop.wait(1.0)
+                    continue
+                if not self._process_one_batch():
+                    self._committed.wait(0.1)
+                    self._committed.clear()
+            except Exception:  # noqa: BLE001 - the worker must survive a bad moment
+                log.exception("ingest worker: unexpected error; retrying")
+                self.pipeline.forget_state()
+                self._stop.wait(0.5)
+
+    # -- lease -----------------------------------------------------------------------
+
+    def _hold_lease(self) -> bool:
+        now = time.monotonic()
+        if now < self._lease_until - LEASE_MS / 3000:
+            return True
+        held_before = now < self._lease_until
+        if try_lease(self.engine, self.owner):
+            if not held_before:
+                log.info("ingest worker %s now consumes the queue", self.owner)
+                self.pipeline.forget_state()  # another process may have written meanwhile
+            self._lease_until = now + LEASE_MS / 1000
+            return True
+        self._lease_until = 0.0
+        return False
+
+    def _release(self) -> None:
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(ingest_lease.delete().where(ingest_lease.c.name == LEASE_NAME,
+                                                         ingest_lease.c.owner == self.owner))
+        except sa.exc.SQLAlchemyError:
+            log.warning("ingest worker: could not release the lease", exc_info=True)
+
+    # -- batches ---------------------------------------------------------------------
+
+    def _process_one_batch(self) -> bool:
+        with self.engine.connect() as conn:
+            rows = queue.take_batch(conn, BATCH_ROWS)
+        if not rows:
+            return False
+        try:
+            with self.engine.begin() as conn:
+                self.pipeline.process(conn, rows)
+                queue.delete_rows(conn, [row_id for row_id, _ in rows])
+            self.pipeline.committed()
+        except Exception:  # noqa: BLE001
+            log.exception("ingest worker: batch of %d rows failed; retrying one by one",
+                          len(rows))
+            self.pipeline.forget_state()
+            for row in rows:
+                self._process_alone(row)
+        self.processed_batches += 1
+        return True
+
+    def _process_alone(self, row: tuple[int, str]) -> None:
+        try:
+            with self.engine.begin() as conn:
+                self.pipeline.process(conn, [row])
+                queue.delete_rows(conn, [row[0]])
+            self.pipeline.committed()
+        except Exception:  # noqa: BLE001
+            self.pipeline.forget_state()
+            error = traceback.format_exc()
+            log.error("ingest worker: queue row %d failed and was set aside: %s", row[0], error)
+            with self.engine.begin() as conn:
+                queue.move_to_failed(conn, row[0], row[1], error)
+
+
+def try_lease(engine: Engine, owner: str) -> bool:
+    """Take or renew the consumer lease; True when `owner` holds it afterwards."""
+    now_ms = int(time.time() * 1000)
+    expires = now_ms + LEASE_MS
+    table = ingest_lease
+    try:
+        with engine.begin() as conn:
+            row = conn.execute(sa.select(table).where(table.c.name == LEASE_NAME)).first()
+            if row is None:
+                conn.execute(table.insert().values(name=LEASE_NAME, owner=owner,
+                                                   expires_ms=expires))
+                return True
+            if row.owner != owner and row.expires_ms > now_ms and _owner_alive(row.owner):
+                return False
+            result = conn.execute(table.update().where(
+                table.c.name == LEASE_NAME, table.c.owner == row.owner,
+                table.c.expires_ms == row.expires_ms).values(owner=owner, expires_ms=expires))
+            return result.rowcount == 1
+    except sa.exc.IntegrityError:
+        return False
+
+
+def _owner_alive(owner: str) -> bool:
+    """False only when the owner is a process on this host that no longer exists."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return True
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
