@@ -136,6 +136,16 @@ class RunningServer:
     def bulk(self, requests: list[Any], **extra: Any) -> httpx.Response:
         return self.client.post(self.url("/matomo.php"), json={"requests": requests, **extra})
 
+    def drain(self, timeout: float = 120.0) -> dict[str, Any]:
+        """Block until every hit acknowledged so far is in the raw log (no sleeping)."""
+        response = self.client.get(self.url("/_footfall/ingest/drain"),
+                                   params={"timeout": timeout}, timeout=timeout + 30)
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        if result["pending"]:
+            raise TimeoutError(f"ingest queue not drained after {timeout}s: {result}")
+        return result
+
     def api(self, method: str, **params: Any) -> Any:
         """Call the Reporting API in JSON and return the decoded answer."""
         query = {"module": "API", "method": method, "format": "json", **params}
