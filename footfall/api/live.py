@@ -80,8 +80,10 @@ def parse_visit_query(call: ApiCall) -> VisitQuery:
     if limit is not None and limit < 0:
         limit = None
     order = params.text(call.params, "filter_sort_order", "desc").lower()
-    return VisitQuery(idsites=idsites, since=since, until=until, limit=limit, offset=offset,
-                      ascending=order == "asc")
+    # The API's post-processing applies filter_offset/filter_limit to every list result, so
+    # SQL fetches the first offset + limit visits and leaves the slicing to it.
+    return VisitQuery(idsites=idsites, since=since, until=until,
+                      limit=None if limit is None else limit + offset, ascending=order == "asc")
 
 
 def fetch_visits(conn: Connection, query: VisitQuery) -> list[Mapping[str, Any]]:
