@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from footfall import sites
 from footfall.admin import dimensions, goals
@@ -22,14 +23,16 @@ _FALSE = {"", "0", "false", "no", "off"}
 # --- Parameters and access ------------------------------------------------------
 
 
-def required(params: Mapping[str, str], name: str) -> str:
+def required(params: Mapping[str, Any], name: str) -> str:
     value = params.get(name)
     if value is None or value == "":
         raise BadRequest(f"Please specify a value for '{name}'.")
+    if not isinstance(value, str):
+        raise BadRequest(f"The parameter '{name}' must be a single value.")
     return value
 
 
-def integer(params: Mapping[str, str], name: str) -> int:
+def integer(params: Mapping[str, Any], name: str) -> int:
     value = required(params, name)
     try:
         return int(value)
@@ -37,10 +40,12 @@ def integer(params: Mapping[str, str], name: str) -> int:
         raise BadRequest(f"The parameter '{name}' must be an integer, not {value!r}.") from None
 
 
-def flag(params: Mapping[str, str], name: str, default: bool = False) -> bool:
+def flag(params: Mapping[str, Any], name: str, default: bool = False) -> bool:
     value = params.get(name)
     if value is None:
         return default
+    if not isinstance(value, str):
+        raise BadRequest(f"The parameter '{name}' must be 0 or 1.")
     if value.lower() in _TRUE:
         return True
     if value.lower() in _FALSE:
@@ -48,8 +53,8 @@ def flag(params: Mapping[str, str], name: str, default: bool = False) -> bool:
     raise BadRequest(f"The parameter '{name}' must be 0 or 1, not {value!r}.")
 
 
-def number(params: Mapping[str, str], name: str) -> float:
-    value = params.get(name, "")
+def number(params: Mapping[str, Any], name: str) -> float:
+    value = str(params.get(name, ""))
     if value in ("", "false"):
         return 0.0
     try:
@@ -75,13 +80,14 @@ def require_access(call: ApiCall, idsite: int, level: str) -> None:
 # --- Goals ------------------------------------------------------------------------
 
 
-def _goal_spec(params: Mapping[str, str]) -> goals.GoalSpec:
+def _goal_spec(params: Mapping[str, Any]) -> goals.GoalSpec:
     return goals.GoalSpec(
         name=required(params, "name"), match_attribute=required(params, "matchAttribute"),
-        pattern=params.get("pattern", ""), pattern_type=params.get("patternType", "contains"),
+        pattern=str(params.get("pattern", "")),
+        pattern_type=str(params.get("patternType") or "contains"),
         case_sensitive=flag(params, "caseSensitive"), revenue=number(params, "revenue"),
         allow_multiple=flag(params, "allowMultipleConversionsPerVisit"),
-        description=params.get("description", ""),
+        description=str(params.get("description", "")),
         event_value_as_revenue=flag(params, "useEventValueAsRevenue"))
 
 
@@ -129,15 +135,27 @@ def get_goal(call: ApiCall) -> dict[str, object]:
 _EXTRACTION_KEY = re.compile(r"^extractions\[(\d+)\]\[(dimension|pattern)\]$")
 
 
-def extractions_from(params: Mapping[str, str]) -> list[dimensions.Extraction]:
-    """PHP-style `extractions[0][dimension]=url&extractions[0][pattern]=...` parameters."""
-    found: dict[int, dict[str, str]] = {}
-    for key, value in params.items():
-        match = _EXTRACTION_KEY.match(key)
-        if match:
-            found.setdefault(int(match.group(1)), {})[match.group(2)] = value
-    return [dimensions.Extraction(item.get("dimension", ""), item.get("pattern", ""))
-            for _, item in sorted(found.items())]
+def extractions_from(params: Mapping[str, Any]) -> list[dimensions.Extraction]:
+    """PHP-style `extractions[0][dimension]=url&extractions[0][pattern]=...` parameters,
+    whether the dispatcher already nested them (a dict or list) or left the keys flat."""
+    nested = params.get("extractions")
+    items: list[Any]
+    if isinstance(nested, dict):
+        items = [nested[k] for k in sorted(nested, key=lambda k: int(k) if str(k).isdigit() else 0)]
+    elif isinstance(nested, list):
+        items = nested
+    else:
+        flat: dict[int, dict[str, str]] = {}
+        for key, value in params.items():
+            match = _EXTRACTION_KEY.match(key)
+            if match:
+                flat.setdefault(int(match.group(1)), {})[match.group(2)] = value
+        items = [flat[k] for k in sorted(flat)]
+    if not all(isinstance(item, dict) for item in items):
+        raise BadRequest("extractions must be given as extractions[N][dimension] and "
+                         "extractions[N][pattern]")
+    return [dimensions.Extraction(str(item.get("dimension", "")), str(item.get("pattern", "")))
+            for item in items]
 
 
 @api_method("CustomDimensions.configureNewCustomDimension")
