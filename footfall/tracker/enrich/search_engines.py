@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -251,6 +251,7 @@ def _lossy_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
     )
 
 
+@lru_cache(maxsize=65_536)
 def lossy_host(host: str) -> str:
     """Matomo's lossy host: 'www.google.co.uk' -> 'google.{}', 'de.x.com' -> '{}.x.com'."""
     for pattern, replacement in _lossy_rules():
