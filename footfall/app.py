@@ -9,10 +9,9 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from footfall import __version__
 from footfall.api.dispatch import handle_api
 from footfall.config import Settings, load_settings
 from footfall.db import migrate
@@ -22,6 +21,7 @@ from footfall.js.serve import js_routes
 from footfall.services import Services
 from footfall.tracker.http import drain_endpoint, handle_request, tracking_endpoint
 from footfall.tracker.service import install as install_tracker
+from footfall.web.routes import front_page, web_routes
 
 log = logging.getLogger("footfall")
 
@@ -30,11 +30,7 @@ async def index(request: Request) -> Response:
     """`/`: the API when asked for module=API, else the UI's front page."""
     if request.query_params.get("module") == "API":
         return await handle_api(request)
-    return HTMLResponse(
-        f"<!doctype html><title>Footfall</title><h1>Footfall {__version__}</h1>"
-        "<p>Footfall is running. Reporting API: <code>/index.php?module=API</code>; "
-        "tracking endpoint: <code>/matomo.php</code>.</p>"
-    )
+    return await front_page(request)
 
 
 async def _error_handler(request: Request, error: Exception) -> Response:
@@ -67,6 +63,7 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
           for path in tracker_paths(settings)),
         Route("/_footfall/ingest/drain", drain_endpoint, methods=["GET", "POST"]),
         *js_routes(settings, handle_request),
+        *web_routes(),
     ]
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={FootfallError: _error_handler})

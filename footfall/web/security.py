@@ -1,0 +1,105 @@
+"""What every UI page needs to be safe: the session, CSRF checks and protective headers.
+
+Pages are guarded by `login_required`; POST forms carry a CSRF token bound
+to the session (or, for the login form, to a signed nonce cookie) and must
+come from our own origin. Every page is sent with a Content-Security-Policy
+that allows nothing but Footfall's own origin.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlencode, urlsplit
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from footfall.auth import sessions
+from footfall.services import Services
+
+SESSION_COOKIE = "footfall_session"
+LOGIN_NONCE_COOKIE = "footfall_login_nonce"
+CSRF_FIELD = "csrf_token"
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
+    "font-src 'self'", "connect-src 'self'", "form-action 'self'", "frame-ancestors 'none'",
+    "base-uri 'none'", "object-src 'none'",
+])
+PAGE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+async def secret(request: Request) -> bytes:
+    """The session-signing secret, read once per process."""
+    services: Services = request.app.state.services
+    cached = services.components.get("session_secret")
+    if cached is None:
+        cached = await run_in_threadpool(sessions.session_secret, services.db.writer)
+        services.components["session_secret"] = cached
+    return bytes(cached)
+
+
+async def current_session(request: Request) -> sessions.Session | None:
+    """The logged-in session of this request, or None."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return None
+    token = sessions.unsign_cookie(await secret(request), cookie)
+    if token is None:
+        return None
+    services: Services = request.app.state.services
+    return await run_in_threadpool(sessions.session_for_token, services.db.writer, token)
+
+
+def login_required(handler: Handler) -> Handler:
+    """Run `handler` with `request.state.session` set, or send the browser to the login page."""
+
+    @functools.wraps(handler)
+    async def guarded(request: Request) -> Response:
+        session = await current_session(request)
+        if session is None:
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+        request.state.session = session
+        return await handler(request)
+
+    return guarded
+
+
+def same_origin(request: Request) -> bool:
+    """A POST must come from one of our pages: check Origin (or Referer) against Host."""
+    source = request.headers.get("origin") or request.headers.get("referer")
+    if not source:
+        return True  # old browsers and non-browser clients: the CSRF token still applies
+    return urlsplit(source).netloc == request.headers.get("host", "")
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths may follow a login (no open redirect to another site)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def is_secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def set_session_cookie(response: Response, request: Request, value: str, *, max_age: int | None) -> None:
+    response.set_cookie(SESSION_COOKIE, value, max_age=max_age, httponly=True, samesite="lax",
+                        secure=is_secure(request), path="/")
+
+
+def clear_session_cookie(response: Response, request: Request) -> None:
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax",
+                           secure=is_secure(request), path="/")

@@ -1,0 +1,69 @@
+"""What every per-site page starts from: the site, the user's other sites, the period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+
+from footfall.web.api_client import ApiClient, ApiResult
+from footfall.web.period_picker import Selection, neighbour, presets, read_selection
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    idsite: int
+    name: str
+    main_url: str = ""
+    timezone: str = "UTC"
+    currency: str = "USD"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """The site a page is about, where the user can go from it, and the period shown."""
+
+    client: ApiClient
+    site: SiteInfo
+    sites: tuple[SiteInfo, ...]
+    selection: Selection
+
+    def template_values(self) -> dict[str, Any]:
+        return {"site": self.site, "sites": self.sites, "selection": self.selection,
+                "previous_query": neighbour(self.selection, -1),
+                "next_query": neighbour(self.selection, 1), "presets": presets()}
+
+
+class SiteUnavailable(Exception):
+    """The site does not exist or the user may not see it (the API said why)."""
+
+
+def site_from_row(row: dict[str, Any]) -> SiteInfo:
+    return SiteInfo(idsite=int(row.get("idsite", 0)), name=str(row.get("name", "")),
+                    main_url=str(row.get("main_url", "")),
+                    timezone=str(row.get("timezone") or "UTC"),
+                    currency=str(row.get("currency") or "USD"))
+
+
+async def my_sites(client: ApiClient) -> tuple[ApiResult, tuple[SiteInfo, ...]]:
+    """The sites this user may view (the API decides), in the API's order."""
+    result = await client.call("SitesManager.getSitesWithAtLeastViewAccess")
+    rows = result.value if result.ok and isinstance(result.value, list) else []
+    return result, tuple(site_from_row(r) for r in rows if isinstance(r, dict) and "idsite" in r)
+
+
+async def page_context(request: Request) -> PageContext:
+    """Load the site of `/site/{idsite}/...` as the logged-in user, and read the period."""
+    client = ApiClient(request, request.state.session.token)
+    idsite = int(request.path_params["idsite"])
+    found = await client.call("SitesManager.getSiteFromId", idSite=idsite)
+    _, sites = await my_sites(client)
+    if found.ok and isinstance(found.value, dict):
+        site = site_from_row(found.value)
+    elif found.unavailable:  # older API without the method: the reports still check access
+        site = next((s for s in sites if s.idsite == idsite), SiteInfo(idsite, f"Website {idsite}"))
+    else:
+        raise SiteUnavailable(found.error or "This website is not available.")
+    selection = read_selection(dict(request.query_params), site.timezone)
+    return PageContext(client=client, site=site, sites=sites, selection=selection)
