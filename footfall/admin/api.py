@@ -10,84 +10,43 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from footfall import sites
 from footfall.admin import dimensions, goals
-from footfall.api.dispatch import ApiCall, api_method
-from footfall.auth import users
-from footfall.errors import BadRequest, Unauthorized
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"", "0", "false", "no", "off"}
-
-
-# --- Parameters and access ------------------------------------------------------
-
-
-def required(params: Mapping[str, Any], name: str) -> str:
-    value = params.get(name)
-    if value is None or value == "":
-        raise BadRequest(f"Please specify a value for '{name}'.")
-    if not isinstance(value, str):
-        raise BadRequest(f"The parameter '{name}' must be a single value.")
-    return value
-
-
-def integer(params: Mapping[str, Any], name: str) -> int:
-    value = required(params, name)
-    try:
-        return int(value)
-    except ValueError:
-        raise BadRequest(f"The parameter '{name}' must be an integer, not {value!r}.") from None
-
-
-def flag(params: Mapping[str, Any], name: str, default: bool = False) -> bool:
-    value = params.get(name)
-    if value is None:
-        return default
-    if not isinstance(value, str):
-        raise BadRequest(f"The parameter '{name}' must be 0 or 1.")
-    if value.lower() in _TRUE:
-        return True
-    if value.lower() in _FALSE:
-        return False
-    raise BadRequest(f"The parameter '{name}' must be 0 or 1, not {value!r}.")
+from footfall.api import access
+from footfall.api.dispatch import ApiCall, api_method, success
+from footfall.api.params import flag, integer, required, text
+from footfall.api.render.model import Success
+from footfall.errors import BadRequest
 
 
 def number(params: Mapping[str, Any], name: str) -> float:
-    value = str(params.get(name, ""))
+    """A revenue: Matomo's `false` and an empty value mean 0; a decimal comma is accepted."""
+    value = text(params, name).strip()
     if value in ("", "false"):
         return 0.0
     try:
         return float(value.replace(",", "."))
     except ValueError:
-        raise BadRequest(f"The parameter '{name}' must be a number, not {value!r}.") from None
+        raise BadRequest(f"The parameter '{name}' must be a number, not '{value}'.") from None
 
 
 def require_access(call: ApiCall, idsite: int, level: str) -> None:
-    """Raise unless the caller's token gives `level` access to the site."""
-    engine = call.services.db.writer
-    token = call.params.get("token_auth", "")
-    who = users.user_for_token(engine, token) if token else None
-    if token and who is None:
-        raise Unauthorized("Unable to authenticate with the provided token. It is either "
-                           "invalid, expired or is required to be sent as a POST parameter.")
-    if not users.has_access(users.access_level(engine, who, idsite), level):
-        raise Unauthorized(f"You can't access this resource as it requires '{level}' access "
-                           f"for the website id = {idsite}.")
-    sites.get_site(engine, idsite)
+    """Raise unless the caller has `level` access to the site (which must exist)."""
+    access.check_site_access(call.services, call.user, idsite, level)
+    access.get_site(call.services, idsite)
 
 
 # --- Goals ------------------------------------------------------------------------
 
 
 def _goal_spec(params: Mapping[str, Any]) -> goals.GoalSpec:
+    for name in ("name", "matchAttribute"):
+        required(params, name)
     return goals.GoalSpec(
-        name=required(params, "name"), match_attribute=required(params, "matchAttribute"),
-        pattern=str(params.get("pattern", "")),
-        pattern_type=str(params.get("patternType") or "contains"),
+        name=text(params, "name"), match_attribute=text(params, "matchAttribute"),
+        pattern=text(params, "pattern"), pattern_type=text(params, "patternType") or "contains",
         case_sensitive=flag(params, "caseSensitive"), revenue=number(params, "revenue"),
         allow_multiple=flag(params, "allowMultipleConversionsPerVisit"),
-        description=str(params.get("description", "")),
+        description=text(params, "description"),
         event_value_as_revenue=flag(params, "useEventValueAsRevenue"))
 
 
@@ -99,19 +58,19 @@ def add_goal(call: ApiCall) -> dict[str, int]:
 
 
 @api_method("Goals.updateGoal")
-def update_goal(call: ApiCall) -> dict[str, str]:
+def update_goal(call: ApiCall) -> Success:
     idsite, idgoal = integer(call.params, "idSite"), integer(call.params, "idGoal")
     require_access(call, idsite, "write")
     goals.update_goal(call.services.db.writer, idsite, idgoal, _goal_spec(call.params))
-    return {"result": "success", "message": "ok"}
+    return success()
 
 
 @api_method("Goals.deleteGoal")
-def delete_goal(call: ApiCall) -> dict[str, str]:
+def delete_goal(call: ApiCall) -> Success:
     idsite, idgoal = integer(call.params, "idSite"), integer(call.params, "idGoal")
     require_access(call, idsite, "write")
     goals.delete_goal(call.services.db.writer, idsite, idgoal)
-    return {"result": "success", "message": "ok"}
+    return success()
 
 
 @api_method("Goals.getGoals")
@@ -163,22 +122,22 @@ def configure_new_custom_dimension(call: ApiCall) -> dict[str, int]:
     idsite = integer(call.params, "idSite")
     require_access(call, idsite, "write")
     new_id = dimensions.add_dimension(
-        call.services.db.writer, idsite, name=required(call.params, "name"),
-        scope=required(call.params, "scope"), active=flag(call.params, "active"),
+        call.services.db.writer, idsite, name=text(call.params, "name"),
+        scope=str(required(call.params, "scope")), active=flag(call.params, "active"),
         extractions=extractions_from(call.params),
         case_sensitive=flag(call.params, "caseSensitive", default=True))
     return {"value": new_id}
 
 
 @api_method("CustomDimensions.configureExistingCustomDimension")
-def configure_existing_custom_dimension(call: ApiCall) -> dict[str, str]:
+def configure_existing_custom_dimension(call: ApiCall) -> Success:
     idsite, iddimension = integer(call.params, "idSite"), integer(call.params, "idDimension")
     require_access(call, idsite, "write")
     dimensions.update_dimension(
-        call.services.db.writer, idsite, iddimension, name=required(call.params, "name"),
+        call.services.db.writer, idsite, iddimension, name=text(call.params, "name"),
         active=flag(call.params, "active"), extractions=extractions_from(call.params),
         case_sensitive=flag(call.params, "caseSensitive", default=True))
-    return {"result": "success", "message": "ok"}
+    return success()
 
 
 @api_method("CustomDimensions.getConfiguredCustomDimensions")
