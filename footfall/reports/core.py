@@ -2,4 +2,15 @@
 
 from __future__ import annotations
 
-from footfall.reports import visits_summary  # noqa: F401
+from footfall.reports import (  # noqa: F401 - imported for their registration
+    device_plugins,
+    devices,
+    resolution,
+    user_country,
+    user_id,
+    user_language,
+    visit_frequency,
+    visit_time,
+    visitor_interest,
+    visits_summary,
+)

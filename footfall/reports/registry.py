@@ -204,8 +204,10 @@ def get_table(services: Services, site: Site, period: Period, segment: Any = Non
 
 def apply_processed_metrics(table: DataTable, report: ReportDefinition) -> None:
     """Add the report's processed metrics to every row (and loaded subtable)."""
-    totals = table_totals(table)
+    totals = table.metadata.get("totals") or table_totals(table)
     for row in table.all_rows():
+        if row.columns == {"nb_visits": 0}:
+            continue  # placeholder rows of fixed-row reports stay bare, as in Matomo
         for metric in report.processed_metrics:
             if all(dep in row.columns for dep in metric.depends_on):
                 row.columns[metric.name] = metric.compute(row.columns, totals)

@@ -1,0 +1,114 @@
+"""UserCountry: visits by country, continent, region and city (reference §6.3, V9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from footfall.archive.archiver import ArchiveView, DayContext, Records
+from footfall.archive.datatable import DataTable
+from footfall.reports import registry
+from footfall.reports.common import (
+    continent_of_country,
+    dimension_table,
+    english_names,
+    relabel,
+    relabel_build,
+    segment_value,
+    split_key,
+    visit_report,
+)
+from footfall.reports.registry import Family, ReportRequest
+
+UNKNOWN_CODE = "xx"
+UNKNOWN = "Unknown"
+FLAG = "plugins/Morpheus/icons/dist/flags/{}.png"
+
+
+def _country(ctx: DayContext) -> Any:
+    return sa.func.coalesce(sa.func.lower(ctx.visits.c.location_country), UNKNOWN_CODE)
+
+
+def archive_day(ctx: DayContext) -> Records:
+    v = ctx.visits.c
+    region = sa.func.coalesce(v.location_region, "")
+    city = sa.func.coalesce(v.location_city, "")
+    countries = dimension_table(ctx, [_country(ctx)])
+    tables = {
+        "UserCountry_country": countries,
+        "UserCountry_region": dimension_table(ctx, [region, _country(ctx)]),
+        "UserCountry_city": dimension_table(ctx, [city, region, _country(ctx)]),
+    }
+    distinct = sum(1 for row in countries.rows if row.label != UNKNOWN_CODE)
+    return Records(numerics={"UserCountry_distinctCountries": distinct}, tables=tables)
+
+
+def country_name(code: str) -> str:
+    return english_names()["countries"].get(code, UNKNOWN)
+
+
+def _country_row(code: str) -> tuple[str, dict[str, Any]]:
+    code = code or UNKNOWN_CODE
+    return country_name(code), {"code": code, "logo": FLAG.format(code),
+                                "segment": f"countryCode=={segment_value(code)}",
+                                "logoHeight": 16}
+
+
+def _continent_row(code: str) -> tuple[str, dict[str, Any]]:
+    continent = continent_of_country().get(code, "unk")
+    name = english_names()["continents"].get(continent, UNKNOWN)
+    return name, {"code": continent, "segment": f"continentCode=={continent}"}
+
+
+def _region_row(key: str) -> tuple[str, dict[str, Any]]:
+    region, country = split_key(key)
+    label = f"{region or UNKNOWN}, {country_name(country)}"
+    metadata: dict[str, Any] = {"region": region, "country": country,
+                                "country_name": country_name(country),
+                                "region_name": region or UNKNOWN,
+                                "logo": FLAG.format(country)}
+    if region:
+        metadata["segment"] = (f"regionCode=={segment_value(region)};"
+                               f"countryCode=={segment_value(country)}")
+    return label, metadata
+
+
+def _city_row(key: str) -> tuple[str, dict[str, Any]]:
+    city, region, country = split_key(key)
+    label = f"{city or UNKNOWN}, {region or UNKNOWN}, {country_name(country)}"
+    metadata: dict[str, Any] = {"city_name": city or UNKNOWN, "region": region,
+                                "country": country, "country_name": country_name(country),
+                                "region_name": region or UNKNOWN, "logo": FLAG.format(country)}
+    if city:
+        metadata["segment"] = (f"city=={segment_value(city)};regionCode=={segment_value(region)};"
+                               f"countryCode=={segment_value(country)}")
+    return label, metadata
+
+
+def build_continent(view: ArchiveView, request: ReportRequest) -> DataTable:
+    return relabel(view.table("UserCountry_country"), _continent_row)
+
+
+def _report(action: str, name: str, dimension: str, build: Any, doc: str) -> Any:
+    return visit_report("UserCountry", action, name, category="Visitors",
+                        subcategory="Locations", dimension=dimension, build=build,
+                        documentation=doc)
+
+
+FAMILY = registry.register(Family(
+    name="UserCountry", archive_day=archive_day,
+    table_limits={name: ("datatable_archiving_maximum_rows_standard", None)
+                  for name in ("UserCountry_country", "UserCountry_region", "UserCountry_city")},
+    reports=[
+        _report("getCountry", "Country", "Country",
+                relabel_build("UserCountry_country", _country_row),
+                "Visits by the country the visitor was in."),
+        _report("getContinent", "Continent", "Continent", build_continent,
+                "Visits by continent."),
+        _report("getRegion", "Region", "Region", relabel_build("UserCountry_region", _region_row),
+                "Visits by region (from a geolocation database)."),
+        _report("getCity", "City", "City", relabel_build("UserCountry_city", _city_row),
+                "Visits by city (from a geolocation database)."),
+    ],
+))

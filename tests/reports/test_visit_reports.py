@@ -1,0 +1,137 @@
+"""Visit-dimension reports over raw-log rows: labels, metrics, metadata, fixed row sets."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from footfall.services import Services
+from footfall.sites import Site
+from tests.archive.rawlog import Hit, RawLog, at
+from tests.reports.helpers import report, rows
+
+
+@pytest.fixture
+def site(make_site, raw: RawLog) -> Site:  # type: ignore[no-untyped-def]
+    """Three visits on 2010-03-06: two by a French Firefox user, one by a German Chrome user."""
+    site = make_site()
+    raw.visit(site.idsite, "aa", [Hit(at("2010-03-06 11:22:33"), url="http://example.org/a"),
+                                  Hit(at("2010-03-06 11:49:33"), url="http://example.org/b")],
+              visitor_localtime=time(12, 34, 6), config_flash=1, config_cookie=1,
+              user_id="alice@example.org", visit_goal_converted=1)
+    raw.visit(site.idsite, "aa", [Hit(at("2010-03-06 12:22:33"), url="http://example.org/c")],
+              visitor_localtime=time(13, 34, 6), visitor_returning=1, visitor_count_visits=2,
+              visitor_seconds_since_last=3600, config_cookie=1)
+    raw.visit(site.idsite, "bb", [Hit(at("2010-03-06 20:00:00"), url="http://example.org/a")],
+              location_country="de", location_browser_lang="de-de,de", config_browser_name="CH",
+              config_os="MAC", config_os_version="10.15", config_browser_version="120.0",
+              config_browser_engine="Blink", config_device_type=1, config_device_brand="AP",
+              config_device_model="iPhone", config_resolution="390x844",
+              visitor_localtime=time(21, 0, 0), location_region="BE", location_city="Berlin")
+    return site
+
+
+def test_countries_continents_regions_cities(services: Services, site: Site) -> None:
+    countries = report(services, site, "UserCountry.getCountry")
+    assert [r.label for r in countries] == ["France", "Germany"]
+    france = countries.rows[0]
+    assert france.columns["nb_visits"] == 2 and france.columns["nb_uniq_visitors"] == 1
+    assert france.metadata == {"code": "fr", "logo": "plugins/Morpheus/icons/dist/flags/fr.png",
+                               "segment": "countryCode==fr", "logoHeight": 16}
+    assert rows(report(services, site, "UserCountry.getContinent"))["Europe"]["nb_visits"] == 3
+    regions = rows(report(services, site, "UserCountry.getRegion"))
+    assert regions["BE, Germany"]["nb_visits"] == 1 and regions["Unknown, France"]["nb_visits"] == 2
+    cities = report(services, site, "UserCountry.getCity")
+    berlin = next(r for r in cities if r.label.startswith("Berlin"))
+    assert berlin.metadata["segment"] == "city==Berlin;regionCode==BE;countryCode==de"
+
+
+def test_devices_and_software(services: Services, site: Site) -> None:
+    types = rows(report(services, site, "DevicesDetection.getType"))
+    assert types["Desktop"]["nb_visits"] == 2 and types["Smartphone"]["nb_visits"] == 1
+    assert types["Tablet"] == {"nb_visits": 0}  # every type is listed
+    assert rows(report(services, site, "DevicesDetection.getBrand"))["Apple"]["nb_visits"] == 1
+    assert "Apple - iPhone" in rows(report(services, site, "DevicesDetection.getModel"))
+    browsers = report(services, site, "DevicesDetection.getBrowsers")
+    assert [(r.label, r.columns["nb_visits"]) for r in browsers] == [("Firefox", 2), ("Chrome", 1)]
+    assert browsers.rows[1].metadata["segment"] == "browserCode==CH"
+    versions = rows(report(services, site, "DevicesDetection.getBrowserVersions"))
+    assert versions["Chrome 120.0"]["nb_visits"] == 1
+    assert rows(report(services, site, "DevicesDetection.getOsFamilies"))["Mac"]["nb_visits"] == 1
+    os_versions = report(services, site, "DevicesDetection.getOsVersions")
+    mac = next(r for r in os_versions if r.label == "Mac 10.15")
+    assert mac.metadata["segment"] == "operatingSystemCode==MAC;operatingSystemVersion==10.15"
+    engines = rows(report(services, site, "DevicesDetection.getBrowserEngines"))
+    assert engines["Blink (Chrome, Opera)"]["nb_visits"] == 1
+    assert rows(report(services, site, "Resolution.getResolution"))["1024x768"]["nb_visits"] == 2
+    configurations = rows(report(services, site, "Resolution.getConfiguration"))
+    assert configurations["Windows / Firefox / 1024x768"]["nb_visits"] == 2
+
+
+def test_plugins_languages_user_ids(services: Services, site: Site) -> None:
+    plugins = report(services, site, "DevicePlugins.getPlugin")
+    assert [r.label for r in plugins][:2] == ["Cookie", "Flash"]
+    assert plugins.rows[0].columns == {"nb_visits": 2, "nb_visits_percentage": 0.67}
+    assert len(plugins) == 8
+    languages = report(services, site, "UserLanguage.getLanguage")
+    assert [(r.label, r.columns["nb_visits"]) for r in languages] == [("French", 2), ("German", 1)]
+    assert languages.rows[0].metadata["segment"] == "languageCode==fr,languageCode=@fr-"
+    codes = rows(report(services, site, "UserLanguage.getLanguageCode"))
+    assert codes["German - Germany (de-de)"]["nb_visits"] == 1
+    users = report(services, site, "UserId.getUsers")
+    assert [r.label for r in users] == ["alice@example.org"]
+    assert users.rows[0].metadata["idvisitor"] == "aa00000000000000"
+
+
+def test_visit_time(services: Services, site: Site) -> None:
+    server = report(services, site, "VisitTime.getVisitInformationPerServerTime")
+    assert len(server) == 24 and server.rows[0].label == "00"
+    assert rows(server)["11"]["nb_visits"] == 1 and rows(server)["20"]["nb_visits"] == 1
+    assert rows(server)["05"] == {"nb_visits": 0}
+    local = rows(report(services, site, "VisitTime.getVisitInformationPerLocalTime"))
+    assert local["12"]["nb_visits"] == 1 and local["21"]["nb_visits"] == 1
+    by_day = report(services, site, "VisitTime.getByDayOfWeek", period="week")
+    saturday = by_day.rows[5]
+    assert saturday.label == "Saturday" and saturday.metadata == {"day_of_week": 6}
+    assert saturday.columns["nb_visits"] == 3 and by_day.rows[0].columns == {"nb_visits": 0}
+
+
+def test_visit_time_follows_site_timezone(services: Services, make_site, raw: RawLog) -> None:
+    site = make_site(timezone="Asia/Kolkata")  # UTC+5:30
+    raw.visit(site.idsite, "aa", [Hit(at("2010-03-06 05:00:00"), url="http://example.org/")])
+    server = rows(report(services, site, "VisitTime.getVisitInformationPerServerTime"))
+    assert server["10"]["nb_visits"] == 1
+
+
+def test_visitor_interest(services: Services, site: Site) -> None:
+    duration = report(services, site, "VisitorInterest.getNumberOfVisitsPerVisitDuration")
+    assert [r.label for r in duration][:3] == ["0\u201310s", "11\u201330s", "31\u201360s"]
+    assert rows(duration)["0\u201310s"]["nb_visits"] == "2"  # strings on day periods (V12)
+    assert rows(duration)["15-30 min"]["nb_visits"] == "1"
+    assert duration.rows[0].metadata == {"segment": "visitDuration>=0;visitDuration<=10"}
+    pages = rows(report(services, site, "VisitorInterest.getNumberOfVisitsPerPage"))
+    assert pages["1 page"]["nb_visits"] == "2" and pages["2 pages"]["nb_visits"] == "1"
+    by_count = report(services, site, "VisitorInterest.getNumberOfVisitsByVisitCount")
+    assert rows(by_count)["1 visit"] == {"nb_visits": "2", "nb_visits_percentage": 0.67}
+    assert by_count.rows[0].metadata == {"segment": "visitCount==1"}
+    since = rows(report(services, site, "VisitorInterest.getNumberOfVisitsByDaysSinceLast"))
+    assert since["New visits"]["nb_visits"] == "2" and since["0 days"]["nb_visits"] == "1"
+    week = rows(report(services, site, "VisitorInterest.getNumberOfVisitsPerPage", period="week"))
+    assert week["1 page"]["nb_visits"] == 2  # summed periods give numbers
+
+
+def test_visit_frequency(services: Services, site: Site) -> None:
+    values = report(services, site, "VisitFrequency.get").rows[0].columns
+    assert values["nb_visits_new"] == 2 and values["nb_visits_returning"] == 1
+    assert values["nb_uniq_visitors_new"] == 2 and values["bounce_rate_new"] == 0.5
+    assert list(values)[:3] == ["nb_uniq_visitors_new", "nb_users_new", "nb_visits_new"]
+    month = report(services, site, "VisitFrequency.get", period="month").rows[0].columns
+    assert month["nb_uniq_visitors_new"] == 2 and month["nb_visits_returning"] == 1
+
+
+def test_scalar_getters(services: Services, site: Site) -> None:
+    assert report(services, site, "VisitsSummary.getVisits") == 3
+    assert report(services, site, "VisitsSummary.getSumVisitsLength") == 1621
+    assert report(services, site, "VisitsSummary.getSumVisitsLengthPretty") == "27 min 1s"
+    assert report(services, site, "VisitsSummary.getUsers") == 1
