@@ -156,6 +156,17 @@ def run_call(name: str, call: ApiCall) -> Any:
     return spec.function(call)
 
 
+def call_in_process(services: Services, params: Mapping[str, Any], token: str) -> Any:
+    """Run one method as the owner of `token` (sent as by POST), for in-process callers such
+    as the web UI: the same access checks and result as over HTTP, before rendering.
+    Synchronous (run it in a thread); raises FootfallError where handle_api would render one."""
+    from footfall.api.postprocess import finish_result
+
+    who = access.user_for_token(services, token, via_post=True)
+    call = ApiCall(services=services, params=params, user=who)
+    return finish_result(run_call(str(params.get("method") or ""), call), params, http=True)
+
+
 # --- HTTP -------------------------------------------------------------------------
 
 
