@@ -114,6 +114,11 @@ def _major(version: Any) -> int | None:
 
 def _with_fallback_device_type(parsed: ParsedAgent, user_agent: str, os_family: str) -> ParsedAgent:
     """Device-type rules of the PHP library, applied when the port found no type."""
+    if _guessed_app_phone(parsed, user_agent):
+        # The port calls every iOS/Android app agent (CFNetwork, ExoPlayer ...) a
+        # smartphone even when no device rule matched; the PHP library leaves the
+        # type unknown, and so does Matomo.
+        return ParsedAgent(**{**parsed.__dict__, "device_type": ""})
     if parsed.device_type:
         return parsed
     device_type = ""
@@ -124,6 +129,15 @@ def _with_fallback_device_type(parsed: ParsedAgent, user_agent: str, os_family: 
     if not device_type:
         return parsed
     return ParsedAgent(**{**parsed.__dict__, "device_type": device_type})
+
+
+def _guessed_app_phone(parsed: ParsedAgent, user_agent: str) -> bool:
+    return (
+        parsed.device_type == "smartphone"
+        and not parsed.model
+        and parsed.client_type != "browser"
+        and "mozilla" not in user_agent.lower()
+    )
 
 
 def warm_up_parser() -> None:
