@@ -94,7 +94,8 @@ def visit_report(module: str, action: str, name: str, *, category: str, subcateg
                  dimension: str, build: Callable[[ArchiveView, ReportRequest], Any],
                  documentation: str, **extra: Any) -> ReportDefinition:
     """A report with the standard visit metrics and processed metrics."""
+    extra.setdefault("metrics", VISIT_METRIC_DEFINITIONS)
+    extra.setdefault("processed_metrics", VISIT_PROCESSED_METRICS)
     return ReportDefinition(
         module=module, action=action, name=name, category=category, subcategory=subcategory,
-        dimension=dimension, build=build, metrics=VISIT_METRIC_DEFINITIONS,
-        processed_metrics=VISIT_PROCESSED_METRICS, documentation=documentation, **extra)
+        dimension=dimension, build=build, documentation=documentation, **extra)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from footfall.reports import (  # noqa: F401 - imported for their registration
     device_plugins,
     devices,
+    referrers,
     resolution,
     user_country,
     user_id,

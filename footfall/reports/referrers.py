@@ -1,0 +1,286 @@
+"""Referrers: where visits came from — types, search engines and keywords, websites, socials, campaigns.
+
+Two GROUP BYs per day feed every table: visits by (type, name, keyword) and
+by (type, name, url). Two-level tables (engine -> keywords, website -> URLs,
+...) are built from the finer groups; a parent row is the sum of its children,
+unique visitors included, as in Matomo (reference V4).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+
+from footfall.archive.archiver import ArchiveView, DayContext, Records
+from footfall.archive.datatable import DataTable, Row, add_row, sort_rows, sum_columns
+from footfall.reports import registry
+from footfall.reports.common import relabel, segment_value, visit_report
+from footfall.reports.metrics import CONVERSION_RATE, VISIT_PROCESSED_METRICS, group_visits
+from footfall.reports.registry import Family, ReportRequest
+from footfall.tracker.enrich.datafiles import load_yaml, packaged
+
+DIRECT, SEARCH, WEBSITE, CAMPAIGN, SOCIAL = 1, 2, 3, 6, 7
+TYPE_LABELS = {DIRECT: "Direct Entry", SEARCH: "Search Engines", WEBSITE: "Websites",
+               CAMPAIGN: "Campaigns", SOCIAL: "Social Networks"}
+TYPE_SEGMENTS = {DIRECT: "direct", SEARCH: "search", WEBSITE: "website", CAMPAIGN: "campaign",
+                 SOCIAL: "social"}
+KEYWORD_NOT_DEFINED = "Keyword not defined"
+ICONS = "plugins/Morpheus/icons/dist"
+LIMITS = ("datatable_archiving_maximum_rows_referrers",
+          "datatable_archiving_maximum_rows_subtable_referrers")
+# record -> (referrer type, group kind: 'keyword' (name -> keyword) / 'url' / 'by_keyword')
+TWO_LEVEL = {
+    "Referrers_keywordBySearchEngine": (SEARCH, "keyword"),
+    "Referrers_searchEngineByKeyword": (SEARCH, "by_keyword"),
+    "Referrers_keywordByCampaign": (CAMPAIGN, "keyword"),
+    "Referrers_urlByWebsite": (WEBSITE, "url"),
+    "Referrers_urlBySocialNetwork": (SOCIAL, "url"),
+}
+
+Groups = list[tuple[tuple[Any, ...], dict[str, Any]]]
+
+
+def archive_day(ctx: DayContext) -> Records:
+    v = ctx.visits.c
+    kind = sa.func.coalesce(v.referer_type, DIRECT)
+    by_keyword = group_visits(ctx.conn, ctx.visits, [kind, v.referer_name, v.referer_keyword])
+    by_url = group_visits(ctx.conn, ctx.visits, [kind, v.referer_name, v.referer_url],
+                          where=[kind.in_((WEBSITE, SOCIAL))])
+    by_type = group_visits(ctx.conn, ctx.visits, [kind])
+    tables = {name: _two_level(by_url if how == "url" else by_keyword, kind_id, how)
+              for name, (kind_id, how) in TWO_LEVEL.items()}
+    tables["Referrers_type"] = _type_table(by_type, tables)
+    return Records(numerics=_numerics(by_type, by_keyword, by_url), tables=tables)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _two_level(groups: Groups, kind_id: int, how: str) -> DataTable:
+    table = DataTable()
+    parents: dict[str, Row] = {}
+    for (kind, name, detail), metrics in groups:
+        if int(kind) != kind_id:
+            continue
+        outer, inner = (_text(detail), _text(name)) if how == "by_keyword" else \
+            (_text(name), _text(detail))
+        parent = parents.get(outer)
+        if parent is None:
+            parent = parents[outer] = Row(outer, {}, subtable=DataTable())
+            table.rows.append(parent)
+        sum_columns(parent.columns, metrics)
+        assert parent.subtable is not None
+        child = parent.subtable.row_by_label(inner)
+        if child is None:
+            parent.subtable.rows.append(Row(inner, dict(metrics)))
+        else:
+            sum_columns(child.columns, metrics)
+    return table
+
+
+def _type_table(by_type: Groups, tables: dict[str, DataTable]) -> DataTable:
+    """One row per type; its subtable lists that type's engines, sites, campaigns or networks."""
+    children = {SEARCH: tables["Referrers_searchEngineByKeyword"],
+                WEBSITE: tables["Referrers_urlByWebsite"],
+                CAMPAIGN: tables["Referrers_keywordByCampaign"],
+                SOCIAL: tables["Referrers_urlBySocialNetwork"]}
+    table = DataTable()
+    for (kind,), metrics in by_type:
+        source = children.get(int(kind))
+        sub = None
+        if source is not None:
+            sub = DataTable([Row(r.label, dict(r.columns)) for r in source.rows])
+        table.rows.append(Row(str(int(kind)), dict(metrics), subtable=sub))
+    return table
+
+
+def _numerics(by_type: Groups, by_keyword: Groups, by_url: Groups) -> dict[str, float]:
+    visits = {int(kind): m["nb_visits"] for (kind,), m in by_type}
+    names = {kind: {_text(n) for (k, n, _), _m in by_keyword if int(k) == kind}
+             for kind in TYPE_LABELS}
+    keywords = {_text(w) for (k, _, w), _m in by_keyword if int(k) == SEARCH}
+    website_urls = {_text(u) for (k, _, u), _m in by_url if int(k) == WEBSITE}
+    return {
+        "Referrers_visitorsFromDirectEntry": visits.get(DIRECT, 0),
+        "Referrers_visitorsFromSearchEngines": visits.get(SEARCH, 0),
+        "Referrers_visitorsFromWebsites": visits.get(WEBSITE, 0),
+        "Referrers_visitorsFromCampaigns": visits.get(CAMPAIGN, 0),
+        "Referrers_visitorsFromSocialNetworks": visits.get(SOCIAL, 0),
+        "Referrers_distinctSearchEngines": len(names[SEARCH]),
+        "Referrers_distinctSocialNetworks": len(names[SOCIAL]),
+        "Referrers_distinctKeywords": len(keywords),
+        "Referrers_distinctWebsites": len(names[WEBSITE]),
+        "Referrers_distinctWebsitesUrls": len(website_urls),
+        "Referrers_distinctCampaigns": len(names[CAMPAIGN]),
+    }
+
+
+# --- Names, logos, segments ------------------------------------------------------------
+
+
+@cache
+def _engine_hosts() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for entry in load_yaml(packaged("search_engines.yml")).get("search_engines") or []:
+        hosts = [h for h in entry.get("hosts") or () if "{}" not in str(h)]
+        if hosts:
+            found.setdefault(str(entry["name"]), str(hosts[0]))
+    return found
+
+
+@cache
+def _social_domains() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for entry in load_yaml(packaged("social_networks.yml")).get("social_networks") or []:
+        domains = entry.get("domains") or ()
+        if domains:
+            found.setdefault(str(entry["name"]), str(domains[0]))
+    return found
+
+
+def _keyword_label(keyword: str) -> str:
+    return keyword or KEYWORD_NOT_DEFINED
+
+
+def _engine_row(name: str) -> tuple[str, dict[str, Any]]:
+    host = _engine_hosts().get(name, "")
+    metadata: dict[str, Any] = {"url": f"http://{host}" if host else "",
+                                "logo": f"{ICONS}/searchEngines/{host or 'xx'}.png",
+                                "segment": f"referrerType==search;referrerName=={segment_value(name)}"}
+    return name, metadata
+
+
+def _social_row(name: str) -> tuple[str, dict[str, Any]]:
+    domain = _social_domains().get(name, "")
+    return name, {"url": domain, "logo": f"{ICONS}/socials/{domain or 'xx'}.png",
+                  "segment": f"referrerType==social;referrerName=={segment_value(name)}"}
+
+
+def _website_row(name: str) -> tuple[str, dict[str, Any]]:
+    return name, {"segment": f"referrerType==website;referrerName=={segment_value(name)}"}
+
+
+def _campaign_row(name: str) -> tuple[str, dict[str, Any]]:
+    return name, {"segment": f"referrerType==campaign;referrerName=={segment_value(name)}"}
+
+
+def _keyword_row(keyword: str) -> tuple[str, dict[str, Any]]:
+    metadata = {"segment": f"referrerKeyword=={segment_value(keyword)}"} if keyword else {}
+    return _keyword_label(keyword), metadata
+
+
+def _url_row(url: str) -> tuple[str, dict[str, Any]]:
+    return url, ({"url": url, "segment": f"referrerUrl=={segment_value(url)}"} if url else {})
+
+
+PARENT_LABELS = {"Referrers_keywordBySearchEngine": (_engine_row, _keyword_row),
+                 "Referrers_searchEngineByKeyword": (_keyword_row, _engine_row),
+                 "Referrers_keywordByCampaign": (_campaign_row, _keyword_row),
+                 "Referrers_urlByWebsite": (_website_row, _url_row),
+                 "Referrers_urlBySocialNetwork": (_social_row, _url_row)}
+SUBTABLE_LABELS = {SEARCH: _keyword_row, WEBSITE: _website_row, CAMPAIGN: _campaign_row,
+                   SOCIAL: _social_row}
+
+
+def _relabel_tree(table: DataTable, record: str) -> DataTable:
+    outer, inner = PARENT_LABELS[record]
+    for row in table.rows:
+        if row.subtable is not None:
+            relabel(row.subtable, inner)
+    return relabel(table, outer)
+
+
+def _type_row(code: str) -> tuple[str, dict[str, Any]]:
+    kind = int(code)
+    return TYPE_LABELS.get(kind, code), {"referrer_type": kind,
+                                         "segment": f"referrerType=={TYPE_SEGMENTS.get(kind)}"}
+
+
+def build_type(view: ArchiveView, request: ReportRequest) -> DataTable:
+    table = view.table("Referrers_type")
+    for row in table.rows:
+        labeller = SUBTABLE_LABELS.get(int(row.label))
+        if row.subtable is not None and labeller is not None:
+            relabel(row.subtable, labeller)
+    return relabel(table, _type_row)
+
+
+def build_all(view: ArchiveView, request: ReportRequest) -> DataTable:
+    """Every referrer in one list: direct entry, then each type's names."""
+    merged = DataTable()
+    for row in build_type(view, request).rows:
+        kind = row.metadata["referrer_type"]
+        children = row.subtable.rows if row.subtable is not None else [Row(row.label)]
+        for child in children:
+            columns = dict(child.columns) if row.subtable is not None else dict(row.columns)
+            metadata = {**child.metadata, "referer_type": kind}
+            existing = merged.row_by_label(child.label)
+            if existing is not None:
+                add_row(existing, Row(child.label, columns))
+            else:
+                merged.rows.append(Row(child.label, columns, metadata))
+    sort_rows(merged.rows)
+    return merged
+
+
+def tree_build(record: str) -> Any:
+    def build(view: ArchiveView, request: ReportRequest) -> DataTable:
+        return _relabel_tree(view.table(record), record)
+
+    return build
+
+
+def subtable_build(record: str) -> Any:
+    """A subtable method (getKeywordsFromSearchEngineId ...): the idSubtable'th subtable."""
+
+    def build(view: ArchiveView, request: ReportRequest) -> DataTable:
+        from footfall.archive.datatable import find_subtable
+
+        raw = str(request.params.get("idSubtable") or "")
+        table = _relabel_tree(view.table(record), record)
+        found = find_subtable(table, int(raw)) if raw.isdigit() else None
+        return found if found is not None else DataTable()
+
+    return build
+
+
+def _report(action: str, name: str, dimension: str, build: Any, **extra: Any) -> Any:
+    return visit_report("Referrers", action, name, category="Acquisition",
+                        subcategory="All Channels", dimension=dimension, build=build,
+                        documentation=f"Visits by {dimension.lower()}.", **extra)
+
+
+def _pair(action: str, sub_action: str, name: str, dimension: str, sub_dimension: str,
+          record: str) -> list[Any]:
+    return [_report(action, name, dimension, tree_build(record), subtable_action=sub_action,
+                    parameters=("expanded", "flat", "idSubtable")),
+            _report(sub_action, f"{name} ({sub_dimension})", sub_dimension,
+                    subtable_build(record), is_subtable_report=True,
+                    parameters=("idSubtable",))]
+
+
+REPORTS = [
+    _report("getReferrerType", "Channel Type", "Channel type", build_type,
+            subtable_action="getReferrerType", parameters=("typeReferrer", "idSubtable",
+                                                           "expanded")),
+    _report("getAll", "Referrers", "Referrer", build_all,
+            processed_metrics=(*VISIT_PROCESSED_METRICS, CONVERSION_RATE)),
+    *_pair("getKeywords", "getSearchEnginesFromKeywordId", "Keywords", "Keyword",
+           "Search engine", "Referrers_searchEngineByKeyword"),
+    *_pair("getSearchEngines", "getKeywordsFromSearchEngineId", "Search Engines",
+           "Search engine", "Keyword", "Referrers_keywordBySearchEngine"),
+    *_pair("getWebsites", "getUrlsFromWebsiteId", "Websites", "Website", "Referrer URL",
+           "Referrers_urlByWebsite"),
+    *_pair("getSocials", "getUrlsForSocial", "Social Networks", "Social network",
+           "Referrer URL", "Referrers_urlBySocialNetwork"),
+    *_pair("getCampaigns", "getKeywordsFromCampaignId", "Campaigns", "Campaign", "Keyword",
+           "Referrers_keywordByCampaign"),
+]
+
+FAMILY = registry.register(Family(
+    name="Referrers", archive_day=archive_day, reports=REPORTS,
+    table_limits={name: LIMITS for name in (*TWO_LEVEL, "Referrers_type")},
+))
