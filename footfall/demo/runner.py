@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import Counter
 from contextlib import AbstractAsyncContextManager
@@ -95,6 +96,7 @@ async def send_traffic(generator: TrafficGenerator, target: sender.BulkTarget,
 
 
 async def run_demo_async(settings: Settings, db: Database, options: DemoOptions) -> DemoResult:
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per bulk is noise here
     ids, plan = prepare(db, options)
     generator = TrafficGenerator(plan, load_catalog(sites.get_site(db.writer, ids.idsite)
                                                     .main_url), ids)

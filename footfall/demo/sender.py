@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 import orjson
@@ -33,8 +32,8 @@ class BulkOutcome:
 class BulkTarget:
     """Posts bulk requests to /matomo.php through an httpx client."""
 
-    def __init__(self, client: httpx.AsyncClient, token: str, app: Any = None) -> None:
-        self.client, self.token, self.app = client, token, app
+    def __init__(self, client: httpx.AsyncClient, token: str) -> None:
+        self.client, self.token = client, token
 
     async def send(self, requests: list[str]) -> BulkOutcome:
         body = orjson.dumps({"requests": requests, "token_auth": self.token})
@@ -48,15 +47,17 @@ class BulkTarget:
                            invalid=int(summary.get("invalid", 0)))
 
     async def drain(self) -> bool:
-        """Wait until the server has processed every acknowledged hit (in-process only)."""
-        if self.app is None:
-            return False
-        tracker = self.app.state.services.components.get("tracker")
-        if tracker is None or not hasattr(tracker, "drain"):
-            return False
-        while await tracker.drain(timeout=60.0):
-            pass
-        return True
+        """Wait until the server has processed every acknowledged hit into the raw log.
+
+        False when the server has no drain endpoint (e.g. Matomo itself).
+        """
+        while True:
+            response = await self.client.get("/_footfall/ingest/drain",
+                                             params={"token_auth": self.token, "timeout": 300})
+            if response.status_code != 200:
+                return False
+            if not response.json().get("pending"):
+                return True
 
 
 @contextlib.asynccontextmanager
@@ -69,9 +70,7 @@ async def in_process(settings: Settings, db: Database, token: str) -> AsyncItera
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))
         async with httpx.AsyncClient(transport=transport, base_url="http://footfall.demo",
                                      timeout=TIMEOUT) as client:
-            target = BulkTarget(client, token, app)
-            yield target
-            await target.drain()
+            yield BulkTarget(client, token)
 
 
 @contextlib.asynccontextmanager
