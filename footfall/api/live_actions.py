@@ -21,6 +21,7 @@ from footfall.tracker.actions import (
     PAGE_URL,
     SITE_SEARCH,
 )
+from footfall.tracker.urls import with_prefix
 
 # log_link_visit_action columns that point at log_action, and the key each name is read into.
 _ACTION_REFS = {
@@ -61,6 +62,8 @@ def _action_query(idvisits: list[int]) -> sa.Select[Any]:
         alias = log_action.alias(f"a_{key}")
         joins = joins.outerjoin(alias, alias.c.idaction == lva.c[column])
         columns += [alias.c.name.label(f"{key}_name"), alias.c.type.label(f"{key}_type")]
+        if key == "url":
+            columns.append(alias.c.url_prefix.label("url_prefix"))
     return (sa.select(*columns).select_from(joins).where(lva.c.idvisit.in_(idvisits))
             .order_by(lva.c.idvisit, lva.c.server_time, lva.c.idlink_va))
 
@@ -119,7 +122,7 @@ def _action_entry(row: Mapping[str, Any], dimensions: Iterable[tuple[int, int]])
     kind = action_kind(row)
     entry: dict[str, Any] = {
         "type": kind,
-        "url": row["url_name"] if kind != "search" else None,
+        "url": with_prefix(row["url_name"], row["url_prefix"]) if row["url_name"] else None,
         "pageIdAction": row["idaction_url"],
         "pageId": row["idlink_va"],
         "idpageview": row["idpageview"],
