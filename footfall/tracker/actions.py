@@ -256,3 +256,17 @@ class ActionStore:
     def forget(self) -> None:
         self._ids.clear()
         self._provisional.clear()
+
+
+def has_custom_action(hit: TrackingRequest, *, sitesearch: bool,
+                      search_params: tuple[str, ...]) -> bool:
+    """For `ca=1` hits: whether some action type claims the hit (Matomo fails it otherwise)."""
+    if hit.ping or hit.idgoal >= 0:
+        return True
+    if hit.get("download").strip() or hit.get("link").strip() or hit.get("c_n").strip():
+        return True
+    if hit.get("e_c").strip() and hit.get("e_a").strip():
+        return True
+    if not sitesearch:
+        return False
+    return bool(hit.get("search").strip()) or _search_in_url(hit.url, search_params, ()) is not None

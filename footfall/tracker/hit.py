@@ -44,7 +44,7 @@ class Hit:
     is_new_visit: bool = False
     idlink_va: int | None = None
     action_row: dict[str, Any] | None = None
-    converted: bool = False
+    matched_goals: list[Any] | None = None  # site_config.Goal, when the action was written
 
     @property
     def idsite(self) -> int:

@@ -93,6 +93,11 @@ class TrackingEndpoint:
     async def _authorise(self, tracker: TrackerService, hit: TrackingRequest, token: str) -> None:
         if not await tracker.site_exists(hit.idsite):
             raise BadRequest(f"invalid idsite {hit.idsite}: no such site")
+        if hit.ca and not tracker.custom_action_claimed(hit):
+            raise BadRequest("ca=1 but the hit is no event, content, download, outlink or "
+                             "site search")
+        if hit.idgoal > 0 and not await tracker.goal_exists(hit.idsite, hit.idgoal):
+            raise BadRequest(f"invalid idgoal {hit.idgoal}: site {hit.idsite} has no such goal")
         if hit.privileged and tracker.require_auth and not (
                 token and await tracker.can_write(token, hit.idsite)):
             names = ", ".join(hit.privileged)

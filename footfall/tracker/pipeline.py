@@ -84,7 +84,8 @@ class Pipeline:
         self.actions.committed()
 
     def process(self, conn: Connection, rows: list[tuple[int, str]]) -> None:
-        self.configs.check_version(conn)
+        if self.configs.check_version(conn):
+            self.sites.clear()
         hits = self._decode(rows)
         hits.sort(key=lambda hit: hit.time)  # stable: arrival order among equal times
         self._detect_devices(hits)

@@ -45,6 +45,7 @@ class GroupCommitter:
         self._task: asyncio.Task[None] | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-commit")
         self.committed = threading.Event()  # set after each commit, for the pipeline worker
+        self._last_group = 0
 
     async def start(self) -> None:
         self._wake = asyncio.Event()
@@ -84,11 +85,14 @@ class GroupCommitter:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            if len(self._pending) < self.max_batch and self.max_wait:
-                await asyncio.sleep(self.max_wait)  # let concurrent requests join
+            if self._last_group > 1 and len(self._pending) < self.max_batch and self.max_wait:
+                # Under concurrent load a short wait lets more requests share the commit;
+                # a lone request (last group of one) is committed at once.
+                await asyncio.sleep(self.max_wait)
             while self._pending:
                 group = self._pending[: self.max_batch]
                 del self._pending[: self.max_batch]
+                self._last_group = len(group)
                 await self._commit(loop, group)
 
     async def _commit(self, loop: asyncio.AbstractEventLoop,

@@ -39,12 +39,10 @@ class Recorder:
         ids = self._resolve(ctx, hit.action) if hit.action is not None else {}
         if new:
             referrer = _classify(hit, None)
-            visit = self._start_visit(ctx, hit, previous, rules, referrer, ids, writer)
+            self._start_visit(ctx, hit, previous, rules, referrer, ids, writer)
         else:
             assert previous is not None
-            visit = self._continue(ctx, hit, previous, referrer, ids, writer, rules)
-        hit.visit = visit
-        hit.is_new_visit = new
+            self._continue(ctx, hit, previous, referrer, ids, writer, rules)
         self._track_dates(ctx, hit, writer)
         goals.record_goals(ctx, hit, writer, self.actions)
         ecommerce.record_ecommerce(ctx, hit, writer, self.actions)
@@ -71,6 +69,7 @@ class Recorder:
         visit.idvisit = writer.insert_visit(row)
         self.cache.remember(visit)
         self.cache.index(visit)
+        hit.visit, hit.is_new_visit = visit, True
         if pending_action is not None:
             pending_action["idvisit"] = visit.idvisit
             self._write_action(ctx, hit, visit, pending_action, writer)
@@ -85,6 +84,7 @@ class Recorder:
         if referrer is None and row["referer_type"] == DIRECT_ENTRY and hit.request.urlref:
             referrer = _classify(hit, visit)
         continue_visit(visit, hit, referrer)
+        hit.visit, hit.is_new_visit = visit, False
         if hit.action is not None:
             values = action_row(hit, visit, hit.action, ids, previous_last=previous_last,
                                 previous_exit=previous_exit, visit_length=rules.visit_length)

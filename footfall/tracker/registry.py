@@ -104,3 +104,28 @@ class TokenCache:
     def can_write(self, token: str, idsite: int) -> bool:
         superuser, level = self.lookup(token, idsite)
         return superuser or users.has_access(level, "write")
+
+
+class GoalCache:
+    """(idsite, idgoal) -> exists, for refusing conversions of unknown goals early."""
+
+    def __init__(self, engine: Engine, *, ttl: float = 60.0) -> None:
+        self.engine = engine
+        self.ttl = ttl
+        self._entries: dict[tuple[int, int], tuple[float, bool]] = {}
+
+    def exists(self, idsite: int, idgoal: int) -> bool:
+        entry = self._entries.get((idsite, idgoal))
+        now = time.monotonic()
+        if entry is not None and now - entry[0] < (self.ttl if entry[1] else _MISSING_TTL):
+            return entry[1]
+        import sqlalchemy as sa
+
+        from footfall.db.schema import goal
+
+        query = sa.select(goal.c.idgoal).where(goal.c.idsite == idsite, goal.c.idgoal == idgoal,
+                                                goal.c.deleted == 0)
+        with self.engine.connect() as conn:
+            found = conn.execute(query).first() is not None
+        self._entries[(idsite, idgoal)] = (now, found)
+        return found

@@ -10,9 +10,10 @@ import time
 from typing import Any
 
 from footfall.services import Services
+from footfall.tracker.actions import DEFAULT_SEARCH_PARAMS, has_custom_action
 from footfall.tracker.enrich.ip import client_ip
 from footfall.tracker.queue import GroupCommitter, ensure_tables, last_queued_id, pending_up_to
-from footfall.tracker.registry import SiteCache, TokenCache
+from footfall.tracker.registry import GoalCache, SiteCache, TokenCache
 from footfall.tracker.request import TrackingRequest, parse_hit
 from footfall.tracker.worker import IngestWorker
 
@@ -44,6 +45,7 @@ class TrackerService:
         self.proxy_read_last = bool(general["proxy_ip_read_last_in_list"])
         self.sites = SiteCache(self.engine, ttl=float(tracker["tracker_cache_file_ttl"]))
         self.tokens = TokenCache(self.engine)
+        self.goals = GoalCache(self.engine)
         self.committer = GroupCommitter(
             self.engine, max_batch=int(tracker["group_commit_max_batch"]),
             max_wait_ms=int(tracker["group_commit_max_wait_ms"]))
@@ -91,6 +93,18 @@ class TrackerService:
             loop = asyncio.get_running_loop()
             site = await loop.run_in_executor(None, self.sites.get, idsite)
         return site is not None
+
+    def custom_action_claimed(self, hit: TrackingRequest) -> bool:
+        _, site = self.sites.cached(hit.idsite)
+        if site is None:
+            return True  # cannot tell here; the pipeline drops it if nothing claims it
+        search_params = tuple(p.lower() for p in site.sitesearch_keyword_parameters)
+        return has_custom_action(hit, sitesearch=site.sitesearch,
+                                 search_params=search_params or DEFAULT_SEARCH_PARAMS)
+
+    async def goal_exists(self, idsite: int, idgoal: int) -> bool:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, self.goals.exists, idsite, idgoal)
 
     async def can_write(self, token: str, idsite: int) -> bool:
         if not token:

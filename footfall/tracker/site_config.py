@@ -92,13 +92,16 @@ class SiteConfigs:
         self._loaded_at = 0.0
         self._version: str | None = None
 
-    def check_version(self, conn: Connection) -> None:
+    def check_version(self, conn: Connection) -> bool:
+        """Drop stale configurations; True when they were dropped."""
         query = sa.select(option.c.option_value).where(option.c.option_name == VERSION_OPTION)
         version = conn.execute(query).scalar()
         if version != self._version or time.monotonic() - self._loaded_at > self.ttl:
             self._configs.clear()
             self._version = version
             self._loaded_at = time.monotonic()
+            return True
+        return False
 
     def forget(self) -> None:
         self._configs.clear()
