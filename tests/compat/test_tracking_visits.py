@@ -19,10 +19,14 @@ from tests.tracker.support import (
     day_start,
     set_site,
     start_tracking,
-    tracking,  # noqa: F401 - fixture
 )
 
 T = day_start(2) + 10 * 3600  # 10:00 UTC two days ago; hits carry cdt and a token
+
+
+@pytest.fixture
+def tracking(settings: Settings, engine: Engine) -> Iterator[Tracking]:
+    yield from start_tracking(settings, engine)
 
 
 def test_notice_without_parameters_and_400_without_idsite(tracking: Tracking) -> None:

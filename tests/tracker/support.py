@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -127,8 +126,3 @@ def start_tracking(settings: Settings, engine: Engine, *,
     token = testing.create_superuser_token(engine)
     with testing.serve_in_thread(settings) as server:
         yield Tracking(server=server, engine=engine, token=token)
-
-
-@pytest.fixture
-def tracking(settings: Settings, engine: Engine) -> Iterator[Tracking]:
-    yield from start_tracking(settings, engine)
