@@ -1,9 +1,10 @@
 """The UI's only way to data: the Reporting API, called in-process as the logged-in user.
 
-Each call goes through the API's own entry point (`api.dispatch.handle_api`)
-with the session's token in a POST body, exactly as an HTTP client's request
-would, so the UI sees the same access checks, generic filters and JSON shapes
-as every other API client — and never touches SQL.
+Each call goes through the API's in-process entry (`api.dispatch.call_in_process`)
+with the session's token, so the UI gets the same access checks and generic
+filters as every API client, and decodes the same JSON shapes (§2.2 of the
+reference) — it never touches SQL. Calls run in a worker thread, so that a
+report being archived does not hold up the server's event loop.
 """
 
 from __future__ import annotations
@@ -12,15 +13,18 @@ import json
 import logging
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from footfall.api.dispatch import handle_api
+from footfall.api.dispatch import call_in_process
+from footfall.api.render import render_result
+from footfall.api.render.model import RenderOptions
+from footfall.errors import FootfallError
+from footfall.services import Services
 
 log = logging.getLogger("footfall.web")
-_UNKNOWN_METHOD_HINT = "does not exist or is not available"
-
+_UNKNOWN_METHOD_HINTS = ("does not exist or is not available", "is not enabled")
 
 @dataclass(frozen=True)
 class ApiResult:
@@ -44,58 +48,38 @@ class ApiResult:
     @property
     def unavailable(self) -> bool:
         """The method is not part of this Footfall (yet): a softer message than an error."""
-        return self.error is not None and _UNKNOWN_METHOD_HINT in self.error
+        return self.error is not None and any(h in self.error for h in _UNKNOWN_METHOD_HINTS)
 
 
 class ApiClient:
     """Calls API methods for one request of one logged-in user."""
 
     def __init__(self, request: Request, token: str) -> None:
-        self._request = request
+        self._services: Services = request.app.state.services
         self._token = token
 
     async def call(self, method: str, **params: Any) -> ApiResult:
         fields = {"module": "API", "method": method, "format": "json",
                   **{k: str(v) for k, v in params.items() if v is not None}}
-        body = urlencode({**fields, "token_auth": self._token}).encode()
+        return await run_in_threadpool(self._run, method, fields)
+
+    def _run(self, method: str, fields: dict[str, str]) -> ApiResult:
         try:
-            response = await handle_api(_api_request(self._request, body))
+            result = call_in_process(self._services, fields, self._token)
+            body, _ = render_result(result, "json", RenderOptions(method=method))
+        except FootfallError as error:
+            return ApiResult(method, error=str(error))
         except Exception as error:  # a broken report must not take the page down
             log.exception("UI call of %s failed", method)
             return ApiResult(method, error=f"{type(error).__name__}: {error}")
-        return _decode(method, bytes(response.body))
+        return _decode(method, body)
 
 
-def _api_request(parent: Request, body: bytes) -> Request:
-    """A POST /index.php request on the same app, carrying `body` as its form."""
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-        "method": "POST", "scheme": parent.url.scheme, "path": "/index.php", "raw_path": b"/index.php",
-        "root_path": "", "query_string": b"",
-        "headers": [(b"content-type", b"application/x-www-form-urlencoded"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"host", parent.headers.get("host", "localhost").encode())],
-        "client": parent.scope.get("client"), "server": parent.scope.get("server"),
-        "app": parent.scope["app"], "state": {},
-    }
-    sent = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return Request(scope, receive)
-
-
-def _decode(method: str, body: bytes) -> ApiResult:
+def _decode(method: str, body: str | bytes) -> ApiResult:
     try:
         value = json.loads(body)
     except ValueError:
-        text = body.decode("utf-8", "replace").strip()
-        return ApiResult(method, error=text[:300] or "the API gave an empty answer")
+        return ApiResult(method, error="the API gave an answer that is not JSON")
     if isinstance(value, dict) and value.get("result") == "error":
         return ApiResult(method, error=str(value.get("message", "unknown error")))
     return ApiResult(method, value=value)

@@ -25,6 +25,7 @@ from footfall.web.security import (
     clear_session_cookie,
     current_session,
     is_secure,
+    read_form,
     safe_next,
     same_origin,
     secret,
@@ -80,11 +81,11 @@ async def login_page(request: Request, *, error: str | None = None, status_code:
 
 
 async def login_submit(request: Request) -> Response:
-    form = await request.form()
-    login, password = str(form.get("login", "")).strip(), str(form.get("password", ""))
+    form = await read_form(request)
+    login, password = form.get("login", "").strip(), form.get("password", "")
     nonce = request.cookies.get(LOGIN_NONCE_COOKIE)
     if not same_origin(request) or not sessions.csrf_matches(
-            await secret(request), nonce, str(form.get(CSRF_FIELD, ""))):
+            await secret(request), nonce, form.get(CSRF_FIELD, "")):
         return await login_page(request, error=EXPIRED_FORM, status_code=403, login=login)
     address = request.client.host if request.client else "unknown"
     throttle = _throttle(request)
@@ -98,7 +99,7 @@ async def login_submit(request: Request) -> Response:
     throttle.succeeded(address)
     remember = form.get("remember") == "1"
     token = await run_in_threadpool(sessions.start_session, engine, who, remember=remember)
-    response = RedirectResponse(safe_next(str(form.get("next", "/"))), status_code=303)
+    response = RedirectResponse(safe_next(form.get("next", "/")), status_code=303)
     lifetime = sessions.REMEMBERED_LIFETIME if remember else None
     set_session_cookie(response, request, sessions.sign_cookie(await secret(request), token),
                        max_age=int(lifetime.total_seconds()) if lifetime else None)
@@ -113,9 +114,9 @@ async def logout(request: Request) -> Response:
     if session is None:
         clear_session_cookie(response, request)
         return response
-    form = await request.form()
+    form = await read_form(request)
     if not same_origin(request) or not sessions.csrf_matches(
-            await secret(request), session.token, str(form.get(CSRF_FIELD, ""))):
+            await secret(request), session.token, form.get(CSRF_FIELD, "")):
         return Response("Logout refused: the form's security token is missing or wrong. "
                         "Reload the page and try again.", status_code=403, media_type="text/plain")
     await run_in_threadpool(sessions.end_session, request.app.state.services.db.writer, session.token)

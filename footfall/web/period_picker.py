@@ -43,7 +43,11 @@ class Selection:
         return urlencode({"period": self.api_period, "date": self.api_date})
 
     def params(self) -> dict[str, str]:
-        return {"period": self.api_period, "date": self.api_date}
+        """The API parameters, with the dates resolved (links keep the keywords instead)."""
+        if self.period.kind == "range":
+            return {"period": "range",
+                    "date": f"{self.period.start.isoformat()},{self.period.end.isoformat()}"}
+        return {"period": self.period.kind, "date": self.period.start.isoformat()}
 
 
 def read_selection(query: dict[str, str], timezone: str, *, today: date | None = None) -> Selection:

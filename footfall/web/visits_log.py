@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -75,19 +76,41 @@ def _action(detail: dict[str, Any]) -> ActionView:
                       url if title else detail_text)
 
 
+def _when(visit: dict[str, Any]) -> str:
+    """The visit's start in the site's time zone, e.g. 'Fri, Nov 27, 2026 02:55:57'."""
+    day = _text(visit, "serverDatePrettyFirstAction") or _text(visit, "serverDatePretty")
+    if not day and visit.get("serverDate"):
+        try:
+            parsed = date.fromisoformat(str(visit["serverDate"]))
+            day = f"{parsed:%a, %b} {parsed.day}, {parsed.year}"
+        except ValueError:
+            day = str(visit["serverDate"])
+    clock = _text(visit, "serverTimePrettyFirstAction") or _text(visit, "serverTimePretty")
+    return f"{day} {clock}".strip()
+
+
+def _device(visit: dict[str, Any]) -> str:
+    browser = _text(visit, "browser") or _text(visit, "browserName", "browserVersion")
+    system = _text(visit, "operatingSystem") or _text(visit, "operatingSystemName",
+                                                      "operatingSystemVersion")
+    parts = (_text(visit, "deviceType"), browser, system, _text(visit, "resolution"))
+    return " · ".join(p for p in parts if p) or "Unknown device"
+
+
+def _location(visit: dict[str, Any]) -> str:
+    code = str(visit.get("countryCode") or "")
+    fallback = code.upper() if code and code != "xx" else "Unknown location"
+    return _text(visit, "location") or _text(visit, "country") or fallback
+
+
 def visit_view(visit: dict[str, Any]) -> VisitView:
     details = [d for d in visit.get("actionDetails") or [] if isinstance(d, dict)]
-    when = _text(visit, "serverDatePrettyFirstAction", "serverTimePrettyFirstAction") \
-        or _text(visit, "serverDatePretty", "serverTimePretty") or _text(visit, "serverDate")
-    device = " · ".join(p for p in (_text(visit, "deviceType"), _text(visit, "browser"),
-                                    _text(visit, "operatingSystem"), _text(visit, "resolution")) if p)
-    visitor_type = "Returning visitor" if str(visit.get("visitorType", "")).startswith("returning") \
-        else "New visitor"
+    returning = str(visit.get("visitorType", "")).startswith("returning")
     return VisitView(
-        when=when, duration=str(visit.get("visitDurationPretty") or duration(visit.get("visitDuration"))),
-        visitor_type=visitor_type,
-        location=_text(visit, "location") or _text(visit, "country") or "Unknown location",
-        referrer=_referrer(visit), device=device or "Unknown device",
+        when=_when(visit),
+        duration=str(visit.get("visitDurationPretty") or duration(visit.get("visitDuration"))),
+        visitor_type="Returning visitor" if returning else "New visitor",
+        location=_location(visit), referrer=_referrer(visit), device=_device(visit),
         visitor_id=str(visit.get("visitorId", "")),
         actions=tuple(_action(d) for d in details[:ACTIONS_SHOWN]),
         more_actions=max(0, len(details) - ACTIONS_SHOWN),
@@ -110,7 +133,7 @@ async def visits_log_page(request: Request) -> Response:
         filter_limit=VISITS_PER_PAGE + 1, filter_offset=offset)
     rows = [v for v in result.value if isinstance(v, dict)] if result.ok and isinstance(
         result.value, list) else []
-    base = context.selection.params()
+    base = {"period": context.selection.api_period, "date": context.selection.api_date}
     return await render(request, "visits_log.html", {
         **context.template_values(), "page": "visits",
         "visits": [visit_view(v) for v in rows[:VISITS_PER_PAGE]],
