@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from footfall.reports import (  # noqa: F401 - imported for their registration
+    actions,
     device_plugins,
     devices,
     referrers,

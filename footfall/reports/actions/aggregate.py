@@ -1,0 +1,131 @@
+"""The day's action metrics per log_action id: a handful of GROUP BYs over the day's rows.
+
+Per URL or name id: hits, visits and visitors (actions grouped by id), time spent
+(the next action's `time_spent_ref_action`, grouped by the `_ref` id), entry and
+exit metrics (visits grouped by their entry/exit ids). The names and types of
+the ids come from log_action in one lookup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from footfall.archive.archiver import DayContext
+from footfall.db.schema import log_action
+from footfall.reports.metrics import as_number
+
+PAGE_URL, OUTLINK, DOWNLOAD, PAGE_TITLE, SITE_SEARCH = 1, 2, 3, 4, 8
+Metrics = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ActionName:
+    name: str
+    type: int
+    url_prefix: int | None
+
+
+@dataclass
+class DayActions:
+    """Metrics keyed by action id; id 0 is 'not defined' (a pageview without URL or title)."""
+
+    by_url: dict[int, Metrics] = field(default_factory=dict)
+    by_name: dict[int, Metrics] = field(default_factory=dict)
+    url_time: dict[int, Any] = field(default_factory=dict)
+    name_time: dict[int, Any] = field(default_factory=dict)
+    entry_url: dict[int, Metrics] = field(default_factory=dict)
+    entry_name: dict[int, Metrics] = field(default_factory=dict)
+    exit_url: dict[int, Metrics] = field(default_factory=dict)
+    exit_name: dict[int, Metrics] = field(default_factory=dict)
+    no_result: dict[int, Metrics] = field(default_factory=dict)
+    categories: dict[str, Metrics] = field(default_factory=dict)
+    names: dict[int, ActionName] = field(default_factory=dict)
+
+
+def aggregate_day(ctx: DayContext) -> DayActions:
+    a, v = ctx.actions.c, ctx.visits.c
+    day = DayActions()
+    day.by_url = _hits(ctx, a.idaction_url)
+    day.by_name = _hits(ctx, a.idaction_name)
+    day.url_time = _time_spent(ctx, a.idaction_url_ref)
+    day.name_time = _time_spent(ctx, a.idaction_name_ref)
+    day.entry_url = _entries(ctx, v.visit_entry_idaction_url)
+    day.entry_name = _entries(ctx, v.visit_entry_idaction_name)
+    day.exit_url = _exits(ctx, v.visit_exit_idaction_url)
+    day.exit_name = _exits(ctx, v.visit_exit_idaction_name)
+    day.no_result = _hits(ctx, a.idaction_name, a.search_count == 0)
+    day.categories = _categories(ctx)
+    ids = set().union(day.by_url, day.by_name, day.entry_url, day.entry_name, day.exit_url,
+                      day.exit_name) - {0}
+    day.names = action_names(ctx.conn, ids)
+    return day
+
+
+def _hits(ctx: DayContext, key: Any, *where: Any) -> dict[int, Metrics]:
+    a = ctx.actions.c
+    query = (sa.select(key, sa.func.count(), sa.func.count(sa.distinct(a.idvisit)),
+                       sa.func.count(sa.distinct(a.idvisitor)))
+             .select_from(ctx.actions).where(key.is_not(None), *where).group_by(key))
+    return {int(k): {"nb_visits": visits, "nb_uniq_visitors": visitors, "nb_hits": hits}
+            for k, hits, visits, visitors in ctx.conn.execute(query)}
+
+
+def _time_spent(ctx: DayContext, ref: Any) -> dict[int, Any]:
+    a = ctx.actions.c
+    query = (sa.select(ref, sa.func.sum(a.time_spent_ref_action)).select_from(ctx.actions)
+             .where(ref.is_not(None), ref != 0).group_by(ref))
+    return {int(k): as_number(total) for k, total in ctx.conn.execute(query)}
+
+
+def _entries(ctx: DayContext, key: Any) -> dict[int, Metrics]:
+    v = ctx.visits.c
+    actions = sa.func.coalesce(v.visit_total_actions, 0)
+    query = (sa.select(key, sa.func.count(sa.distinct(v.idvisitor)), sa.func.count(),
+                       sa.func.sum(actions), sa.func.sum(v.visit_total_time),
+                       sa.func.sum(sa.case((actions <= 1, 1), else_=0)))
+             .select_from(ctx.visits).where(key.is_not(None)).group_by(key))
+    return {int(k): {"entry_nb_uniq_visitors": u, "entry_nb_visits": n,
+                     "entry_nb_actions": as_number(acts), "entry_sum_visit_length": as_number(t),
+                     "entry_bounce_count": as_number(b)}
+            for k, u, n, acts, t, b in ctx.conn.execute(query)}
+
+
+def _exits(ctx: DayContext, key: Any) -> dict[int, Metrics]:
+    v = ctx.visits.c
+    query = (sa.select(key, sa.func.count(sa.distinct(v.idvisitor)), sa.func.count())
+             .select_from(ctx.visits).where(key.is_not(None)).group_by(key))
+    return {int(k): {"exit_nb_uniq_visitors": u, "exit_nb_visits": n}
+            for k, u, n in ctx.conn.execute(query)}
+
+
+def _categories(ctx: DayContext) -> dict[str, Metrics]:
+    a = ctx.actions.c
+    query = (sa.select(a.search_cat, sa.func.count(), sa.func.count(sa.distinct(a.idvisit)))
+             .select_from(ctx.actions)
+             .where(a.idaction_url.is_(None), a.search_cat.is_not(None), a.search_cat != "")
+             .group_by(a.search_cat))
+    return {str(cat): {"nb_visits": visits, "nb_hits": hits}
+            for cat, hits, visits in ctx.conn.execute(query)}
+
+
+def action_names(conn: Connection, ids: set[int]) -> dict[int, ActionName]:
+    found: dict[int, ActionName] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 900):
+        chunk = ordered[start:start + 900]
+        query = sa.select(log_action.c.idaction, log_action.c.name, log_action.c.type,
+                          log_action.c.url_prefix).where(log_action.c.idaction.in_(chunk))
+        for idaction, name, type_, prefix in conn.execute(query):
+            found[int(idaction)] = ActionName(name or "", int(type_ or 0), prefix)
+    return found
+
+
+def ids_of_type(day: DayActions, metrics: dict[int, Metrics], action_type: int) -> list[int]:
+    """Ids in `metrics` of one log_action type; id 0 counts as a page URL / page title."""
+    pages = action_type in (PAGE_URL, PAGE_TITLE)
+    return [i for i in metrics
+            if (i == 0 and pages) or (i in day.names and day.names[i].type == action_type)]
