@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from footfall.api.dispatch import handle_api
+from footfall.archive.scheduler import install as install_archiving_scheduler
 from footfall.config import Settings, load_settings
 from footfall.db import migrate
 from footfall.db.engine import Database, open_database
@@ -47,6 +48,7 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
     database = db or open_database(settings)
     services = Services(settings=settings, db=database)
     install_tracker(services)
+    install_archiving_scheduler(services)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -1,0 +1,68 @@
+"""The built-in archiving scheduler: `footfall serve` keeps archives fresh without a cron job.
+
+Every `[General] scheduled_archiving_interval` seconds (0 = off) it runs the
+same archiving as `footfall archive` with no options: pending invalidations,
+then the day, week, month and year holding yesterday and today for every site.
+The work runs in a thread so the event loop keeps serving requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from footfall.archive import runner
+from footfall.archive.archiver import archiver_for
+from footfall.services import Services
+from footfall.sites import list_sites
+
+log = logging.getLogger("footfall.archive")
+
+
+class ArchivingScheduler:
+    """A BackgroundService: archives periodically until stopped."""
+
+    name = "archiving scheduler"
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.interval = services.settings.get_int("General", "scheduled_archiving_interval")
+        self.runs = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        if self.interval > 0:
+            self._task = asyncio.create_task(self._loop(), name=self.name)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            try:
+                await asyncio.to_thread(self.run_once)
+            except Exception:  # one failed run must not stop the next ones
+                log.exception("scheduled archiving failed")
+
+    def run_once(self) -> runner.RunReport:
+        """One archiving pass over every site."""
+        archiver = archiver_for(self.services)
+        jobs = runner.plan(list_sites(self.services.db.writer))
+        report = runner.run(archiver, jobs)
+        self.runs += 1
+        log.info("scheduled archiving: %s", report.summary())
+        return report
+
+
+def install(services: Services) -> ArchivingScheduler:
+    """Register the scheduler with a process's services (called by app.create_app)."""
+    scheduler = ArchivingScheduler(services)
+    services.components["archiving_scheduler"] = scheduler
+    services.background.append(scheduler)
+    return scheduler
