@@ -365,5 +365,37 @@ def _run_demo(obj: Context, **options: Any) -> None:
     print_summary(result, sys.stderr)
 
 
+@cli.command("archive")
+@click.option("--site", "idsites", type=int, multiple=True,
+              help="Archive this idsite only; repeat for several [default: all sites].")
+@click.option("--period", "kinds", default="day,week,month,year", show_default=True,
+              help="Comma list of periods: day, week, month, year, range.")
+@click.option("--date", "date_text", metavar="DATES",
+              help="Dates as the API takes them: YYYY-MM-DD, YYYY-MM-DD,YYYY-MM-DD, lastN, "
+                   "today... [default: yesterday and today, in each site's time zone].")
+@click.option("--force", is_flag=True, help="Rebuild archives even when they are fresh.")
+@click.option("--no-progress", is_flag=True, help="No progress bar (e.g. under cron).")
+@pass_context
+@friendly_errors
+def archive(obj: Context, idsites: tuple[int, ...], kinds: str, date_text: str | None,
+            force: bool, no_progress: bool) -> None:
+    """Build report archives ahead of time (what Matomo's core:archive does)."""
+    from tqdm import tqdm
+
+    from footfall.archive import runner
+    from footfall.archive.archiver import Archiver
+    from footfall.archive.periods import check_period_kind
+
+    database = obj.database()
+    chosen = [sites.get_site(database.writer, i) for i in idsites] if idsites \
+        else sites.list_sites(database.writer)
+    period_kinds = [check_period_kind(k.strip()) for k in kinds.split(",") if k.strip()]
+    jobs = runner.plan(chosen, kinds=period_kinds, date_text=date_text)
+    with tqdm(total=len(jobs), unit="archive", disable=no_progress, file=sys.stderr) as bar:
+        report = runner.run(Archiver(database, obj.settings), jobs, force=force,
+                            progress=lambda job: bar.update(1))
+    click.echo(f"Archiving done: {report.summary()}.", err=True)
+
+
 def main() -> None:
     cli(prog_name="footfall")
