@@ -134,6 +134,23 @@ def test_opt_out_snippet_stops_tracking_until_the_visitor_opts_back_in(
     assert len(actions_of(visits, "action")) == 1  # the reload while opted out sent nothing
 
 
+def test_opt_out_iframe_page_sets_footfalls_ignore_cookie(footfall: Footfall, website: Website,
+                                                          page: Any, context: Any) -> None:
+    idsite = footfall.add_site(website)
+    page.goto(footfall.url + "footfall-optout.html")
+    page.locator("#matomo-opt-out-checkbox").uncheck()
+    assert [c["name"] for c in context.cookies(footfall.url)] == ["matomo_ignore"]
+    hit = {"idsite": idsite, "rec": 1, "url": website.url("/x"), "send_image": 0}
+    # A hit that carries the cookie is ignored; the same hit without it is recorded.
+    ignored = context.request.get(footfall.url + "matomo.php", params={**hit, "_id": "1" * 16})
+    assert ignored.status == 204
+    footfall.server.track({**hit, "_id": "2" * 16, "ua": "Mozilla/5.0 (X11) Firefox/120.0"})
+    footfall.server.drain()
+    assert [v["visitorId"] for v in footfall.visits(idsite)] == ["2" * 16]
+    page.locator("#matomo-opt-out-checkbox").check()
+    assert context.cookies(footfall.url) == []
+
+
 def test_generated_tracking_code_records_a_visit(footfall: Footfall, website: Website,
                                                  page: Any) -> None:
     idsite = footfall.add_site(website)
