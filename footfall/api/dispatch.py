@@ -14,10 +14,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from footfall.api import access, params
+from footfall.api.postprocess import finish_result
 from footfall.api.render import InvalidFormat, check_format, render_error, render_result
 from footfall.api.render.model import RenderOptions, Success
 from footfall.api.render.values import xml_escape
@@ -160,8 +162,6 @@ def call_in_process(services: Services, params: Mapping[str, Any], token: str) -
     """Run one method as the owner of `token` (sent as by POST), for in-process callers such
     as the web UI: the same access checks and result as over HTTP, before rendering.
     Synchronous (run it in a thread); raises FootfallError where handle_api would render one."""
-    from footfall.api.postprocess import finish_result
-
     who = access.user_for_token(services, token, via_post=True)
     call = ApiCall(services=services, params=params, user=who)
     return finish_result(run_call(str(params.get("method") or ""), call), params, http=True)
@@ -219,12 +219,23 @@ def http_status(error: FootfallError) -> int:
 
 
 async def handle_api(request: Request) -> Response:
-    """The API endpoint: parse, authenticate, run, render."""
-    fmt = "xml"
-    options = RenderOptions()
+    """The API endpoint: read the parameters, then answer in a worker thread.
+
+    Answering may build archives (browser-triggered archiving) and always
+    reads the database synchronously, so it must not run on the event loop.
+    """
     try:
         merged, token_by_post = await request_params(request)
-        options = render_options(merged, request)
+    except FootfallError as error:
+        return error_response(str(error), "xml", RenderOptions(), http_status(error))
+    return await run_in_threadpool(answer, request, merged, token_by_post)
+
+
+def answer(request: Request, merged: dict[str, Any], token_by_post: bool) -> Response:
+    """Authenticate, run and render one API request (synchronous)."""
+    fmt = "xml"
+    options = render_options(merged, request)
+    try:
         fmt = check_format(str(merged.get("format") or "xml"))
         name = str(merged.get("method") or "")
         if not name:
@@ -234,8 +245,6 @@ async def handle_api(request: Request) -> Response:
         who = access.user_for_token(services, str(merged.get("token_auth") or ""),
                                     via_post=token_by_post)
         result = run_call(name, ApiCall(services=services, params=merged, user=who))
-        from footfall.api.postprocess import finish_result
-
         result = finish_result(result, merged, http=True)
         options = enrich_options(options, merged, services)
         body, content_type = render_result(result, fmt, options)
