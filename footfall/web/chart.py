@@ -52,22 +52,23 @@ class LineChart:
         return not any(p.value for p in self.points)
 
 
-def nice_ceiling(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 x 10^n at or above `value` (so gridlines read well)."""
+def nice_step(value: float) -> float:
+    """The gridline step for a chart whose largest value is `value`: a whole number with one
+    or two significant digits, so that every gridline reads as a round number."""
     if value <= 0:
-        return GRID_LINES
-    magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * magnitude:
-            return step * magnitude
+        return 1
+    raw = value / GRID_LINES
+    magnitude = 10 ** math.floor(math.log10(raw))
+    steps = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if magnitude >= 10 else (1, 2, 3, 4, 5, 6, 8, 10)
+    for step in steps:
+        if raw <= step * magnitude:
+            return max(1, step * magnitude)
     return 10 * magnitude
 
 
 def line_chart(series: list[tuple[str, float]], *, metric: str = "Visits") -> LineChart:
     """Geometry for `series`: (period label, value) pairs, oldest first."""
-    top = nice_ceiling(max((v for _, v in series), default=0))
-    if top < GRID_LINES and top == int(top):
-        top = GRID_LINES  # small counts: keep gridlines on whole numbers
+    top = nice_step(max((v for _, v in series), default=0)) * GRID_LINES
     left, right = PAD_LEFT, WIDTH - PAD_RIGHT
     base, ceiling = HEIGHT - PAD_BOTTOM, PAD_TOP
     step = (right - left) / max(len(series) - 1, 1)

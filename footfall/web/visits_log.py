@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from footfall.archive.periods import local_now
 from footfall.web.formatting import as_number, duration
 from footfall.web.rendering import render
 from footfall.web.security import login_required
-from footfall.web.site_context import SiteUnavailable, page_context
+from footfall.web.site_context import PageContext, SiteUnavailable, page_context
 
 VISITS_PER_PAGE = 25
 ACTIONS_SHOWN = 20
@@ -90,7 +91,8 @@ def _when(visit: dict[str, Any]) -> str:
 
 
 def _device(visit: dict[str, Any]) -> str:
-    browser = _text(visit, "browser") or _text(visit, "browserName", "browserVersion")
+    version = ".".join(str(visit.get("browserVersion") or "").split(".")[:2])
+    browser = _text(visit, "browser") or f"{_text(visit, 'browserName')} {version}".strip()
     system = _text(visit, "operatingSystem") or _text(visit, "operatingSystemName",
                                                       "operatingSystemVersion")
     parts = (_text(visit, "deviceType"), browser, system, _text(visit, "resolution"))
@@ -118,6 +120,20 @@ def visit_view(visit: dict[str, Any]) -> VisitView:
     )
 
 
+def live_window(context: PageContext) -> dict[str, str]:
+    """The Live API's time window for the page's period.
+
+    A range that reaches today is sent as `minTimestamp` (its start), which means the same
+    thing: Live.getLastVisitsDetails refuses period=range when the range contains today.
+    """
+    period = context.selection.period
+    today = local_now(context.site.timezone).date()
+    if period.kind == "range" and period.contains(today):
+        start = period.utc_bounds(context.site.timezone)[0].replace(tzinfo=UTC)
+        return {"minTimestamp": str(int(start.timestamp()))}
+    return context.selection.params()
+
+
 @login_required
 async def visits_log_page(request: Request) -> Response:
     try:
@@ -129,7 +145,7 @@ async def visits_log_page(request: Request) -> Response:
     except ValueError:
         offset = 0
     result = await context.client.call(
-        "Live.getLastVisitsDetails", idSite=context.site.idsite, **context.selection.params(),
+        "Live.getLastVisitsDetails", idSite=context.site.idsite, **live_window(context),
         filter_limit=VISITS_PER_PAGE + 1, filter_offset=offset)
     rows = [v for v in result.value if isinstance(v, dict)] if result.ok and isinstance(
         result.value, list) else []

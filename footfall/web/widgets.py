@@ -34,7 +34,7 @@ class Widget:
     params: dict[str, str] = field(default_factory=dict)
     share_column: str = "nb_visits"
     hide_zero_rows: bool = False
-    hint: str = ""
+    wide: bool = False  # spans the whole row (tables with many columns)
 
 
 VISITS = Column("nb_visits", "Visits")
@@ -45,11 +45,16 @@ DASHBOARD_SECTIONS: tuple[tuple[str, tuple[Widget, ...]], ...] = (
         Widget("pages", "Pages", "Actions.getPageUrls", "Page URL",
                (Column("nb_hits", "Pageviews"), Column("nb_visits", "Unique pageviews"), BOUNCE,
                 Column("avg_time_on_page", "Avg. time on page", "duration")),
-               params={"flat": "1", "filter_sort_column": "nb_hits"}, share_column="nb_hits"),
+               params={"flat": "1", "filter_sort_column": "nb_hits"}, share_column="nb_hits",
+               wide=True),
         Widget("entry-pages", "Entry pages", "Actions.getEntryPageUrls", "Entry page",
                (Column("entry_nb_visits", "Entrances"), BOUNCE),
                params={"flat": "1", "filter_sort_column": "entry_nb_visits"},
                share_column="entry_nb_visits"),
+        Widget("exit-pages", "Exit pages", "Actions.getExitPageUrls", "Exit page",
+               (Column("exit_nb_visits", "Exits"), Column("exit_rate", "Exit rate", "percent")),
+               params={"flat": "1", "filter_sort_column": "exit_nb_visits"},
+               share_column="exit_nb_visits"),
     )),
     ("Acquisition", (
         Widget("channel-types", "Channel types", "Referrers.getReferrerType", "Channel type",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from footfall.web.chart import HEIGHT, PAD_BOTTOM, PAD_TOP, line_chart, nice_ceiling
+from footfall.web.chart import HEIGHT, PAD_BOTTOM, PAD_TOP, line_chart, nice_step
 
 
-def test_nice_ceiling_rounds_up_to_readable_values() -> None:
-    assert [nice_ceiling(v) for v in (1, 7, 12, 180, 2300, 0)] == [1, 10, 20, 200, 2500, 4]
+def test_gridline_steps_are_round_whole_numbers() -> None:
+    assert [nice_step(v) for v in (0, 1, 5, 7, 12, 180, 2300)] == [1, 1, 2, 2, 3, 50, 600]
+    assert nice_step(100) == 25 and nice_step(90) == 25
 
 
 def test_points_span_the_plot_and_scale_to_the_gridlines() -> None:
