@@ -1,0 +1,82 @@
+"""More of Matomo's system-test fixtures, tracked over HTTP, for the report-value cases.
+
+Built on tests/compat/api_support.py (Scenario: hits with custom timestamps and a
+superuser token, then the ingest queue drained).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from footfall import testing
+from tests.compat.api_support import Scenario, start
+from tests.conftest import _engine_params
+
+OPERA = "Opera/9.63 (Windows NT 5.1; U; en) Presto/2.1.1"
+VISITOR_A = "aaaaaaaaaaaaaaaa"
+VISITOR_B = "bbbbbbbbbbbbbbbb"
+
+
+def two_sites_two_visitors(scenario: Scenario) -> Scenario:
+    """TwoSitesTwoVisitorsDifferentDays (reference V6)."""
+    engine = scenario.engine
+    testing.create_site(engine, name="Site 1", urls=["http://example.org"])
+    testing.create_site(engine, name="Site 2", urls=["http://example.com"])
+    scenario.created(1, "2010-01-02 00:00:00")
+    scenario.created(2, "2010-01-02 00:00:00")
+    a = {"_id": VISITOR_A}
+    scenario.hit(1, "2010-01-03 23:55:00", "http://example.org/index.htm#ignoredFragment",
+                 urlref="http://referrer.com/page.htm?param=valuewith some spaces", **a)
+    scenario.hit(1, "2010-01-04 00:01:00", "", action_name="", **a)
+    b = {"_id": VISITOR_B, "cip": "100.52.156.83", "ua": OPERA, "res": "800x300"}
+    scenario.hit(1, "2010-01-03 12:22:33", "http://example.org/products", **b)
+    for day in range(5, 13):
+        start_at = datetime(2010, 1, day, 11, 22, 33)
+
+        def at(minutes: int, start_at: datetime = start_at) -> str:
+            return (start_at + timedelta(minutes=minutes)).isoformat(sep=" ")
+
+        scheme = "https" if day % 2 else "http"
+        scenario.hit(1, at(0), "http://example.org/", **b,
+                     urlref=f"{scheme}://referrer.com/Other_Page.htm")
+        scenario.hit(1, at(6), "http://example.org/thankyou", **b)
+        scenario.hit(1, at(12), "http://example.org/thankyou", link="mailto:test@example.org",
+                     **b)
+        scenario.hit(1, at(15), "http://example.org/thankyou",
+                     link="mailto:test@example.org/strangelink", **b)
+        scenario.hit(1, at(15), "http://example.org/checkout",
+                     action_name="Checkout / Purchasing...", **b)
+    for _ in range(3):
+        scenario.hit(2, "2010-01-04 11:22:33", "http://example.com/", _id="cccccccccccccccc")
+    scenario.server.drain()
+    return scenario
+
+
+def module_scenario(build: Callable[[Scenario], Scenario]) -> Callable[..., Iterator[Scenario]]:
+    """A module-scoped fixture: `build` tracked once per engine."""
+
+    @pytest.fixture(scope="module", params=_engine_params())
+    def fixture(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                _server_databases: dict[str, str]) -> Iterator[Scenario]:
+        folder = tmp_path_factory.mktemp(build.__name__)
+        if request.param == "sqlite":
+            url = f"sqlite:///{folder / 'footfall.sqlite3'}"
+            testing.migrated_engine(url).dispose()
+        else:
+            url = _server_databases[request.param]
+        engine = testing.make_engine(url)
+        testing.empty_all_tables(engine)
+        try:
+            for scenario in start(testing.make_settings(folder / "data", url), engine):
+                yield build(scenario)
+        finally:
+            engine.dispose()
+
+    return fixture
+
+
+def utc_today() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
