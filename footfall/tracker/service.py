@@ -60,9 +60,10 @@ class TrackerService:
         self.worker.start()
 
     def _warm_up(self) -> None:
+        # The pipeline's own warm-up (device rules: seconds) runs in the worker thread
+        # once it holds the lease, so acknowledging hits never waits for it.
         ensure_tables(self.engine)
         self.sites.load_all()
-        self.worker.warm_up()
 
     async def stop(self) -> None:
         await self.committer.stop()

@@ -31,7 +31,7 @@ from footfall.tracker.registry import SiteCache
 
 log = logging.getLogger("footfall.tracker")
 LEASE_NAME = "pipeline"
-LEASE_MS = 10_000
+LEASE_MS = 30_000  # > warm-up time; a dead owner on this host is replaced at once
 BATCH_ROWS = 200
 
 
@@ -48,9 +48,13 @@ class IngestWorker:
         self._thread: threading.Thread | None = None
         self._lease_until = 0.0
         self.processed_batches = 0
+        self._warm = False
 
     def warm_up(self) -> None:
-        self.pipeline.warm_up()
+        """Load the pipeline's rules (done by the worker thread once it holds the lease)."""
+        if not self._warm:
+            self.pipeline.warm_up()
+            self._warm = True
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="ingest-worker", daemon=True)
@@ -72,6 +76,7 @@ class IngestWorker:
                 if not self._hold_lease():
                     self._stop.wait(1.0)
                     continue
+                self.warm_up()
                 if not self._process_one_batch():
                     self._committed.wait(0.1)
                     self._committed.clear()
