@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
-from footfall.tracker.enrich.urlparts import php_trim, query_param, split_url, urldecode
+from footfall.tracker.enrich.urlparts import php_trim, query_params, split_url, urldecode
 
 # [Tracker] campaign_var_name and campaign_keyword_var_name defaults, in priority order.
 CAMPAIGN_NAME_PARAMS: tuple[str, ...] = (
@@ -59,22 +59,25 @@ class UrlCampaign:
     details: CampaignDetails
 
 
-def _first_value(query: str, names: Sequence[str]) -> str:
+def _first_value(params: dict[str, str], names: Sequence[str]) -> str:
     for name in names:
-        value = php_trim(urldecode(query_param(query, name) or ""))
-        if value:
-            return value
+        raw = params.get(name)
+        if raw:
+            value = php_trim(urldecode(raw))
+            if value:
+                return value
     return ""
 
 
 def _campaign_in(query: str, name_params: Sequence[str], keyword_params: Sequence[str]) -> UrlCampaign | None:
-    name = _first_value(query, name_params)
+    params = query_params(query)
+    name = _first_value(params, name_params)
     if not name:
         return None
-    keyword = _first_value(query, keyword_params)
+    keyword = _first_value(params, keyword_params)
     details = {
-        field_name: (_first_value(query, params).lower() or None)
-        for field_name, params in _DETAIL_PARAMS.items()
+        field_name: (_first_value(params, names).lower() or None)
+        for field_name, names in _DETAIL_PARAMS.items()
     }
     return UrlCampaign(name=name, keyword=keyword, details=CampaignDetails(**details))
 

@@ -123,7 +123,7 @@ def normalize_client_hints(client_hints: Mapping[str, Any] | None) -> dict[str, 
 
 def client_hints_key(user_agent: str, hints: Mapping[str, Any]) -> str:
     """Cache key: SHA-1 of the agent and its relevant hints (40 hex chars)."""
-    payload = user_agent + "\n" + json.dumps(hints, sort_keys=True, separators=(",", ":"))
+    payload = user_agent + "\n" + _hints_json(hints)
     return hashlib.sha1(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -192,6 +192,10 @@ class DeviceDetector:
 
     def detect(self, user_agent: str, client_hints: Mapping[str, Any] | None = None) -> DeviceInfo:
         """The device of one hit; cached by agent and relevant client hints."""
+        if not client_hints and self._warming is None:
+            cached = self.memory.get(user_agent or "")
+            if cached is not None:
+                return cached
         return self.detect_many([(user_agent, client_hints)])[0]
 
     def detect_many(self, agents: Iterable[tuple[str, Mapping[str, Any] | None] | str]) -> list[DeviceInfo]:
@@ -212,16 +216,20 @@ class DeviceDetector:
         return [results[key] for key, _, _ in requests]
 
     def _resolve_missing(self, missing: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, DeviceInfo]:
+        """Misses by memory key: read the persistent cache, parse the rest, store both."""
+        stored_keys = {key: client_hints_key(agent, hints) for key, (agent, hints) in missing.items()}
         found: dict[str, DeviceInfo] = {}
         if self.persistent is not None:
-            for key, text in self.persistent.get_many(missing).items():
-                found[key] = DeviceInfo.from_json(text)
+            texts = self.persistent.get_many(stored_keys.values())
+            for key, stored_key in stored_keys.items():
+                if stored_key in texts:
+                    found[key] = DeviceInfo.from_json(texts[stored_key])
         to_parse = {key: value for key, value in missing.items() if key not in found}
         parsed = dict(zip(to_parse, self._parse_all(list(to_parse.values())), strict=True))
         with self._count_lock:
             self.parses += len(parsed)
         if parsed and self.persistent is not None:
-            self.persistent.put_many({key: info.to_json() for key, info in parsed.items()})
+            self.persistent.put_many({stored_keys[key]: info.to_json() for key, info in parsed.items()})
         found.update(parsed)
         for key, info in found.items():
             self.memory.put(key, info)
@@ -236,7 +244,15 @@ class DeviceDetector:
 
 
 def _request(item: tuple[str, Mapping[str, Any] | None] | str) -> tuple[str, str, dict[str, Any]]:
+    """(memory key, agent, hints): the agent itself when there are no hints, so that the
+    common case costs no hashing; the persistent key is derived only on a miss."""
     user_agent, hints = (item, None) if isinstance(item, str) else item
     user_agent = user_agent or ""
-    normalized = normalize_client_hints(hints)
-    return client_hints_key(user_agent, normalized), user_agent, normalized
+    normalized = normalize_client_hints(hints) if hints else {}
+    if not normalized:
+        return user_agent, user_agent, normalized
+    return user_agent + "\n" + _hints_json(normalized), user_agent, normalized
+
+
+def _hints_json(hints: Mapping[str, Any]) -> str:
+    return json.dumps(hints, sort_keys=True, separators=(",", ":"))

@@ -71,6 +71,8 @@ class GeoLocator:
 
     def locate(self, ip: str, accept_language: str | None) -> Location:
         """Where `ip` is (database) or, without a database or a match, the language guess."""
+        if self._city is None and self._asn is None:
+            return Location(location_country=country_from_language(accept_language))
         record = self._city_record(ip)
         provider = self._provider(ip)
         if record is None:

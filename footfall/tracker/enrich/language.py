@@ -4,7 +4,7 @@ and the country guess Matomo's default location provider makes from it."""
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from footfall.tracker.enrich.datafiles import load_json
 
@@ -40,6 +40,8 @@ def warm_up() -> None:
     _tables()
 
 
+# Visitors send few distinct Accept-Language values: the answers are memoised.
+@lru_cache(maxsize=8192)
 def normalize_accept_language(value: str | None) -> str:
     """'en-GB,en;q=0.8, fr_CA' -> 'en-gb,en,fr-ca' (tags only, in the visitor's order)."""
     if not value:
@@ -53,6 +55,7 @@ def normalize_accept_language(value: str | None) -> str:
     return ",".join(tag for tag in text.split(",") if tag and tag != "*")
 
 
+@lru_cache(maxsize=8192)
 def browser_language(value: str | None) -> str:
     """`location_browser_lang`: the first valid `ll` or `ll-rr` tag.
 
@@ -74,6 +77,7 @@ def browser_language(value: str | None) -> str:
     return UNKNOWN
 
 
+@lru_cache(maxsize=8192)
 def country_from_language(value: str | None, *, guess_from_language: bool = True) -> str:
     """Country guessed from the browser language, as Matomo's default provider does.
 

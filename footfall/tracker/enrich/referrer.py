@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from footfall.tracker.enrich.campaign import (
@@ -111,6 +112,9 @@ class ReferrerInfo:
         return self.referer_type == DIRECT_ENTRY
 
 
+_DIRECT = ReferrerInfo()
+
+
 @dataclass(frozen=True)
 class _Campaign:
     name: str
@@ -167,12 +171,16 @@ class ReferrerClassifier:
         `url_filter` the page-URL normaliser (§4.3) applied to `referer_url`.
         """
         page_url = page_url or ""
+        if not referrer_url and not campaign_name and "?" not in page_url and "#" not in page_url:
+            return _DIRECT  # the commonest case: nothing to classify
         if _ignores_referrer(page_url):
-            return ReferrerInfo()
+            return _DIRECT
         referrer = referrer_url or ""
         if referrer and not looks_like_url(referrer):
             referrer = ""
-        campaign = self._campaign(page_url, referrer, campaign_name, campaign_keyword, current_visit)
+        campaign = None
+        if _campaign_possible(page_url, referrer, campaign_name):
+            campaign = self._campaign(page_url, referrer, campaign_name, campaign_keyword, current_visit)
         stored_url = self._stored_referrer_url(referrer, url_filter)
         if campaign is not None:
             return _campaign_info(campaign, stored_url)
@@ -262,12 +270,26 @@ class ReferrerClassifier:
         if not referrer:
             return ""
         cleaned = url_filter(referrer) if url_filter else referrer
-        host = host_of(cleaned).lower()
-        noise: set[str] = set()
-        for host_parts, params in _NOISE_PARAMS:
-            if any(part in host for part in host_parts):
-                noise |= params
-        return remove_query_params(cleaned, noise)[:_MAX_URL]
+        if "?" not in cleaned:
+            return cleaned[:_MAX_URL]
+        return remove_query_params(cleaned, _noise_params(host_of(cleaned).lower()))[:_MAX_URL]
+
+
+@lru_cache(maxsize=16_384)
+def _noise_params(host: str) -> frozenset[str]:
+    """The engine-specific tracking parameters to drop for a referrer host."""
+    noise: set[str] = set()
+    for host_parts, params in _NOISE_PARAMS:
+        if any(part in host for part in host_parts):
+            noise |= params
+    return frozenset(noise)
+
+
+def _campaign_possible(page_url: str, referrer: str, rcn: str | None) -> bool:
+    """Cheap pre-check: a campaign needs _rcn, a query or fragment, or an ad referrer."""
+    return bool(
+        rcn or "?" in page_url or "#" in page_url or "googleads" in referrer or "doubleclick" in referrer
+    )
 
 
 def _ignores_referrer(page_url: str) -> bool:
@@ -304,7 +326,9 @@ def _website_name(host: str, path: str, other_urls: SiteUrls) -> str:
 
 def _adwords_source(referrer: str) -> tuple[str, str]:
     """(host of the ad's page, ad type) for a googleads/doubleclick referrer, else ('', '')."""
-    parts = split_url(referrer) if referrer else None
+    if "googleads" not in referrer and "doubleclick" not in referrer:
+        return "", ""
+    parts = split_url(referrer)
     host = host_of(referrer) if parts is not None else ""
     if not host or not parts.query or ("googleads" not in host and "doubleclick" not in host):
         return "", ""

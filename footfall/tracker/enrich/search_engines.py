@@ -24,6 +24,7 @@ from footfall.tracker.enrich.urlparts import (
 
 # Matomo's default "keyword not provided" paths: an empty path, or '/'.
 _DEFAULT_NO_KEYWORD_PATHS = ("/^$/", "/")
+_MEMO_ENTRIES = 50_000
 _GOOGLE_VERTICALS = {"isch": "Google Images", "vid": "Google Video", "shop": "Google Shopping"}
 
 
@@ -52,6 +53,8 @@ class ReferrerDefinitions:
     engines: dict[str, SearchEngineRule] = field(default_factory=dict)
     socials: list[tuple[str, str]] = field(default_factory=list)
     _any_social: re.Pattern[str] | None = field(default=None, repr=False)
+    # Answers by referrer URL: the same URLs come back hit after hit.
+    _memo: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, extra_files: Sequence[str | Path] = ()) -> ReferrerDefinitions:
@@ -77,14 +80,35 @@ class ReferrerDefinitions:
             )
             for host in entry.get("hosts") or ():
                 self.engines[str(host)] = rule  # a later definition wins, as in Matomo
+        self._memo.clear()
 
     def add_social_networks(self, entries: Iterable[dict[str, Any]]) -> None:
         for entry in entries:
             for domain in entry.get("domains") or ():
                 self.socials.append((str(domain).lower(), str(entry["name"])))
         self._any_social = None
+        self._memo.clear()
+
+    def _remember(self, kind: str, url: str, answer: Any) -> Any:
+        if len(self._memo) >= _MEMO_ENTRIES:
+            self._memo.clear()
+        self._memo[(kind, url)] = answer
+        return answer
 
     def social_network(self, referrer_url: str) -> str | None:
+        key = ("social", referrer_url)
+        if key in self._memo:
+            return self._memo[key]
+        return self._remember("social", referrer_url, self._social_network(referrer_url))
+
+    def search_engine(self, referrer_url: str) -> SearchHit | None:
+        """The engine of `referrer_url` and its keyword, or None if it is not an engine."""
+        key = ("engine", referrer_url)
+        if key in self._memo:
+            return self._memo[key]
+        return self._remember("engine", referrer_url, self._search_engine(referrer_url))
+
+    def _social_network(self, referrer_url: str) -> str | None:
         """The network whose domain appears in the URL between '.', '/' or the ends.
 
         The first listed network wins, as in Matomo; one combined pattern first
@@ -101,8 +125,7 @@ class ReferrerDefinitions:
                 return name
         return None
 
-    def search_engine(self, referrer_url: str) -> SearchHit | None:
-        """The engine of `referrer_url` and its keyword, or None if it is not an engine."""
+    def _search_engine(self, referrer_url: str) -> SearchHit | None:
         parts = split_url(referrer_url)
         if parts is None:
             return None

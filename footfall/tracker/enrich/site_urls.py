@@ -11,6 +11,7 @@ from functools import lru_cache
 from footfall.tracker.enrich.urlparts import split_url
 
 
+@lru_cache(maxsize=65_536)
 def _normal_host(host: str) -> str:
     host = host.lower().strip()
     return host[4:] if host.startswith("www.") else host

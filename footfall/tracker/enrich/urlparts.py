@@ -4,6 +4,7 @@ referrer rules are written against."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import SplitResult, unquote_plus, unquote_to_bytes, urlsplit
 
 # Matomo's "looks like a URL": an optional scheme, then '//' and something.
@@ -25,6 +26,7 @@ def split_url(url: str) -> SplitResult | None:
         return None
 
 
+@lru_cache(maxsize=65_536)
 def host_of(url: str) -> str:
     """The host of `url` as written (not lower-cased), '' when there is none."""
     parts = split_url(url)
@@ -51,6 +53,20 @@ def query_param(query: str, name: str) -> str | None:
     return found
 
 
+def query_params(query: str) -> dict[str, str]:
+    """All raw (still encoded) values of a query string by name; the last occurrence
+    wins, like PHP. Names are also listed decoded when their encoding differs."""
+    params: dict[str, str] = {}
+    for pair in query.split("&"):
+        if not pair:
+            continue
+        key, _, value = pair.partition("=")
+        params[key] = value
+        if "%" in key or "+" in key:
+            params[unquote_plus(key)] = value
+    return params
+
+
 def urldecode(value: str) -> str:
     """PHP urldecode: '+' is a space, invalid UTF-8 is replaced rather than fatal."""
     return unquote_plus(value, errors="replace")
@@ -64,7 +80,7 @@ def php_trim(value: str) -> str:
     return value.strip(PHP_TRIM)
 
 
-def remove_query_params(url: str, names: set[str]) -> str:
+def remove_query_params(url: str, names: set[str] | frozenset[str]) -> str:
     """`url` without the query parameters in `names` (case-insensitive); the rest untouched."""
     if not names or "?" not in url:
         return url
