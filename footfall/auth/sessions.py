@@ -72,6 +72,13 @@ def check_password(engine: Engine, login: str, password: str) -> User | None:
     return User(row["login"], row["email"], bool(row["superuser_access"]))
 
 
+def any_password_user(engine: Engine) -> bool:
+    """Whether anybody can log in at all (on a fresh install, nobody can yet)."""
+    query = sa.select(user.c.login).where(user.c.password != "!").limit(1)
+    with engine.connect() as conn:
+        return conn.execute(query).first() is not None
+
+
 def start_session(engine: Engine, who: User, *, remember: bool = False) -> str:
     """Create a session token for `who`; returns the plain token (stored hashed)."""
     token = secrets.token_hex(16)

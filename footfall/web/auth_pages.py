@@ -72,8 +72,10 @@ async def login_page(request: Request, *, error: str | None = None, status_code:
     if error is None and await current_session(request) is not None:
         return RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
     nonce = secrets.token_urlsafe(16)
+    engine = request.app.state.services.db.writer
     context = {"login_csrf": sessions.csrf_token(await secret(request), nonce), "error": error,
-               "next": safe_next(request.query_params.get("next")), "login": login}
+               "next": safe_next(request.query_params.get("next")), "login": login,
+               "first_run": not await run_in_threadpool(sessions.any_password_user, engine)}
     response = await render(request, "login.html", context, status_code=status_code)
     response.set_cookie(LOGIN_NONCE_COOKIE, nonce, max_age=3600, httponly=True, samesite="lax",
                         secure=is_secure(request), path="/")

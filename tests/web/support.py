@@ -63,9 +63,10 @@ def sample_hits(idsite: int, *, days: int = 6, host: str = "https://shop.example
     return hits
 
 
-def track_sample_visits(server: testing.RunningServer, idsite: int, token: str) -> int:
+def track_sample_visits(server: testing.RunningServer, idsite: int, token: str, *,
+                        days: int = 6) -> int:
     """Send sample traffic through the bulk tracking endpoint; wait until it is stored."""
-    hits = sample_hits(idsite)
+    hits = sample_hits(idsite, days=days)
     response = server.bulk(hits, token_auth=token)
     assert response.status_code == 200, response.text
     server.drain()
