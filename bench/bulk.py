@@ -83,11 +83,11 @@ def measure(engine: str, days: int, visits: int, clients: int) -> dict[str, floa
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a small data set (about 20,000 hits)")
+    parser.add_argument("--quick", action="store_true", help="a small data set (about 10,000 hits)")
     parser.add_argument("--db", default="sqlite", choices=["sqlite", "postgresql", "mysql"])
     parser.add_argument("--clients", type=int, default=4, help="concurrent keep-alive clients")
     args = parser.parse_args()
-    days, visits = (2, 1500) if args.quick else (10, 3000)
+    days, visits = (2, 800) if args.quick else (10, 3000)
     figures = measure(args.db, days, visits, args.clients)
     print(f"bulk ({args.db}, {figures['hits']:,} hits in requests of {BULK_SIZE}, "
           f"{args.clients} clients)")
