@@ -3,6 +3,7 @@ test (IPv4 and IPv6), and the browser-language fallback without a database."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from tests.tracker.enrich.mmdb_builder import CITY_NETWORKS, build_asn_db, build
 
 
 @pytest.fixture(scope="module")
-def locator(tmp_path_factory) -> GeoLocator:
+def locator(tmp_path_factory) -> Iterator[GeoLocator]:
     folder = tmp_path_factory.mktemp("compat-geo")
     built = GeoLocator(
         city_db=str(build_city_db(folder / "city.mmdb")), asn_db=str(build_asn_db(folder / "asn.mmdb"))

@@ -3,6 +3,8 @@ location is taken from (`use_anonymized_ip_for_visit_enrichment`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from footfall.tracker.enrich.geo import GeoLocator
@@ -36,7 +38,7 @@ def test_default_mask_of_vector_20():
 
 
 @pytest.fixture(scope="module")
-def locator(tmp_path_factory) -> GeoLocator:
+def locator(tmp_path_factory) -> Iterator[GeoLocator]:
     built = GeoLocator(city_db=str(build_city_db(tmp_path_factory.mktemp("mask") / "city.mmdb")))
     yield built
     built.close()

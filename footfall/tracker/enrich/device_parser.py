@@ -100,7 +100,8 @@ def _engine(engine: Any, version: Any) -> str:
     if isinstance(engine, dict):
         chosen = str(engine.get("default") or "")
         major = _major(version)
-        for since, name in sorted((engine.get("versions") or {}).items(), key=lambda i: _major(i[0])):
+        versions = (engine.get("versions") or {}).items()
+        for since, name in sorted(versions, key=lambda item: _major(item[0]) or 0):
             if major is not None and major >= (_major(since) or 0):
                 chosen = str(name)
         return chosen

@@ -253,7 +253,7 @@ class ReferrerClassifier:
     ) -> tuple[int, str | None, str | None]:
         parts = split_url(referrer) if referrer else None
         host = host_of(referrer) if parts is not None else ""
-        if not host:
+        if parts is None or not host:
             return DIRECT_ENTRY, None, None
         page_host = host_of(page_url)
         if _is_direct(host, parts.path, page_host, own_urls, other_urls, exclude_unknown_urls):
@@ -330,7 +330,9 @@ def _adwords_source(referrer: str) -> tuple[str, str]:
         return "", ""
     parts = split_url(referrer)
     host = host_of(referrer) if parts is not None else ""
-    if not host or not parts.query or ("googleads" not in host and "doubleclick" not in host):
+    if parts is None or not host or not parts.query:
+        return "", ""
+    if "googleads" not in host and "doubleclick" not in host:
         return "", ""
     target = php_trim(urldecode(query_param(parts.query, "url") or ""))
     target_host = host_of(target) if target else ""

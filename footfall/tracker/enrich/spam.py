@@ -11,7 +11,7 @@ from footfall.tracker.enrich.datafiles import load_lines, packaged
 try:  # a dependency of device-detector; a plain scan is the fallback
     import ahocorasick_rs
 except ImportError:  # pragma: no cover - depends on the environment
-    ahocorasick_rs = None
+    ahocorasick_rs = None  # type: ignore[assignment]
 
 
 class SpamList:

@@ -15,7 +15,7 @@ PHP_TRIM = " \t\n\r\0\x0b"
 
 def looks_like_url(url: str) -> bool:
     match = _LOOKS_LIKE_URL.match(url)
-    return bool(match) and (match.group(1) or "").lower() not in _UNSAFE_SCHEMES
+    return match is not None and (match.group(1) or "").lower() not in _UNSAFE_SCHEMES
 
 
 def split_url(url: str) -> SplitResult | None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from tests.tracker.enrich.mmdb_builder import build_asn_db, build_city_db
 
 
 @pytest.fixture(scope="module")
-def locator(tmp_path_factory) -> GeoLocator:
+def locator(tmp_path_factory) -> Iterator[GeoLocator]:
     folder = tmp_path_factory.mktemp("geo")
     built = GeoLocator(
         city_db=str(build_city_db(folder / "city.mmdb")), asn_db=str(build_asn_db(folder / "asn.mmdb"))
