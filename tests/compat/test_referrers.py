@@ -1,16 +1,18 @@
 """Matomo compatibility: referrer attribution of landing URL / referrer pairs
-(reference §5 and the test vectors of §12, items 7-10)."""
+(reference §5 and the test vectors of §12, items 7-10), and the referrer of
+conversions from the attribution cookie's _rcn/_rck/_ref (§5.4)."""
 
 from __future__ import annotations
 
 import pytest
 
-from footfall.tracker.enrich.referrer import ReferrerClassifier
+from footfall.tracker.enrich.referrer import ReferrerClassifier, ReferrerInfo
 
 SITE_URLS = ["https://example.com", "https://www.example.com"]
 HOME = "https://example.com/"
 
-# (landing url, referrer url, _rcn, _rck) -> (type, name, keyword, stored referer_url)
+# (landing url, referrer url, campaign name and keyword sent as parameters of the hit
+# itself) -> (type, name, keyword, stored referer_url)
 CASES = [
     # direct entries
     ("direct, no referrer", HOME, None, None, None, (1, None, None, "")),
@@ -342,6 +344,50 @@ def test_referrer_attribution(classifier, label, page, ref, rcn, rck, expected):
         columns["referer_keyword"],
         columns["referer_url"],
     ) == expected
+
+
+VISIT_CAMPAIGN = ReferrerInfo(referer_type=6, referer_name="spring", referer_keyword="banner")
+VISIT_SEARCH = ReferrerInfo(referer_type=2, referer_name="Google", referer_keyword="shoes")
+VISIT_DIRECT = ReferrerInfo()
+
+# Conversions (reference §5.4): visit referrer, _rcn, _rck, _ref -> conversion referrer
+CONVERSIONS = [
+    ("visit campaign when no _rcn", VISIT_CAMPAIGN, None, None, "https://t.co/x", (6, "spring", "banner")),
+    ("_rcn/_rck win over the visit", VISIT_SEARCH, "Newsletter", "June", None, (6, "newsletter", "june")),
+    ("_rcn wins over a campaign visit too", VISIT_CAMPAIGN, "Autumn", "", None, (6, "autumn", "")),
+    ("_rcn is url-decoded and trimmed", VISIT_DIRECT, "%20Big%20Sale%20", None, None, (6, "big sale", "")),
+    (
+        "_ref search engine",
+        VISIT_DIRECT,
+        None,
+        None,
+        "https://www.bing.com/search?q=Red+Shoes",
+        (2, "Bing", "red shoes"),
+    ),
+    ("_ref social network", VISIT_SEARCH, None, None, "https://t.co/AbC", (7, "Twitter", "")),
+    ("_ref website", VISIT_DIRECT, None, None, "https://blog.other.org/a", (3, "blog.other.org", None)),
+    (
+        "_ref own site keeps the visit's",
+        VISIT_SEARCH,
+        None,
+        None,
+        "https://www.example.com/x",
+        (2, "Google", "shoes"),
+    ),
+    ("nothing: the visit's referrer", VISIT_DIRECT, None, None, None, (1, None, None)),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "visit", "rcn", "rck", "ref", "expected"), CONVERSIONS, ids=[case[0] for case in CONVERSIONS]
+)
+def test_conversion_attribution(classifier, label, visit, rcn, rck, ref, expected):
+    assert (
+        classifier.conversion_referrer(
+            visit=visit, rcn=rcn, rck=rck, attribution_url=ref, site_urls=SITE_URLS
+        )
+        == expected
+    )
 
 
 def test_spam_referrers_are_recognised(classifier):

@@ -164,8 +164,11 @@ class ReferrerClassifier:
     ) -> ReferrerInfo:
         """The referrer of a visit whose hit has `page_url` (url) and `referrer_url` (urlref).
 
-        `campaign_name`/`campaign_keyword` are the hit's `_rcn`/`_rck` (they win over
-        the URL, as in Matomo 5); `site_urls` are this site's main and alias URLs;
+        `campaign_name`/`campaign_keyword` are campaign parameters sent on the hit
+        itself (`&mtm_campaign=X` next to `url`); they win over the URL, as in Matomo 5.
+        (The attribution cookie's `_rcn`/`_rck` no longer attribute visits since
+        Matomo 4.14, only conversions: see `conversion_referrer`.) `site_urls` are
+        this site's main and alias URLs;
         `other_sites_urls` the URLs of the other sites (a referrer from one of them is
         a website, never direct); `current_visit` the visit being continued, if any;
         `url_filter` the page-URL normaliser (§4.3) applied to `referer_url`.
@@ -192,6 +195,36 @@ class ReferrerClassifier:
             referer_type=info[0], referer_name=info[1], referer_keyword=info[2],
             referer_url=stored_url,
         )  # fmt: skip
+
+    def conversion_referrer(
+        self,
+        *,
+        visit: ReferrerInfo,
+        rcn: str | None,
+        rck: str | None,
+        attribution_url: str | None,
+        site_urls: Sequence[str],
+        excluded_referrers: Sequence[str] = (),
+    ) -> tuple[int, str | None, str | None]:
+        """(referer_type, name, keyword) of a conversion (reference §5.4).
+
+        In Matomo's order: the visit's own campaign when the request names none; else
+        the attribution cookie's campaign (`_rcn`/`_rck`); else the cookie's referrer URL
+        (`_ref`) when it is a search engine, website or social network; else the visit's.
+        """
+        name = php_trim(urldecode(rcn or ""))
+        if not name and visit.referer_type == CAMPAIGN and visit.referer_name:
+            return _lowered_campaign(visit.referer_type, visit.referer_name, visit.referer_keyword)
+        if name:
+            return _lowered_campaign(CAMPAIGN, name, php_trim(urldecode(rck or "")))
+        if attribution_url:
+            found = self.classify(
+                page_url="", referrer_url=attribution_url, site_urls=site_urls,
+                excluded_referrers=excluded_referrers,
+            )  # fmt: skip
+            if found.referer_type in (SEARCH_ENGINE, WEBSITE, SOCIAL_NETWORK):
+                return found.referer_type, found.referer_name, found.referer_keyword
+        return _lowered_campaign(visit.referer_type, visit.referer_name, visit.referer_keyword)
 
     # -- campaign -------------------------------------------------------------------
 
@@ -362,6 +395,13 @@ def _campaign_info(campaign: _Campaign, stored_url: str) -> ReferrerInfo:
         campaign_keyword=campaign.keyword or None,
         **details.columns(),
     )
+
+
+def _lowered_campaign(kind: int, name: str | None, keyword: str | None) -> tuple[int, str | None, str | None]:
+    """Campaign names and keywords are stored lower-case (and cut to the column)."""
+    if kind != CAMPAIGN:
+        return kind, name, keyword
+    return kind, _cut(name.lower() if name else name), _cut(keyword.lower() if keyword else keyword)
 
 
 def _cut(value: str | None) -> str | None:
