@@ -23,11 +23,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from device_detector import __version__ as _device_detector_version
+
 from footfall.tracker.enrich.device_cache import DeviceCache, MemoryLru, SqlDeviceCache
 from footfall.tracker.enrich.device_names import CLIENT_TYPE_IDS, DEVICE_TYPE_IDS, brand_code
 from footfall.tracker.enrich.device_parser import ParsedAgent, parse_agent, warm_up_parser
 
 __all__ = ["DeviceCache", "DeviceDetector", "DeviceInfo", "SqlDeviceCache", "client_hints_key"]
+
+# Version of the detection rules: device-detector's own, plus Footfall's adjustments
+# (device_parser.py); bump the suffix when those adjustments change.
+RULES_VERSION = f"device-detector {_device_detector_version}; footfall 1"
 
 # Longest values the log_visit columns hold.
 _LIMITS = {
@@ -122,8 +128,12 @@ def normalize_client_hints(client_hints: Mapping[str, Any] | None) -> dict[str, 
 
 
 def client_hints_key(user_agent: str, hints: Mapping[str, Any]) -> str:
-    """Cache key: SHA-1 of the agent and its relevant hints (40 hex chars)."""
-    payload = user_agent + "\n" + _hints_json(hints)
+    """Persistent cache key: SHA-1 of the rules' version, the agent and its relevant hints.
+
+    The version is part of the key so that an upgrade of device-detector (or of the
+    rules here) never serves results of the old rules.
+    """
+    payload = RULES_VERSION + "\n" + user_agent + "\n" + _hints_json(hints)
     return hashlib.sha1(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 

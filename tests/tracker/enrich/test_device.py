@@ -193,3 +193,13 @@ def test_background_warm_up_then_detect():
     assert fresh.detect(SAFARI_IPHONE).config_os == "IOS"
     thread.join()
     assert not thread.is_alive()
+
+
+def test_new_rules_do_not_reuse_old_persistent_results(engine, monkeypatch):
+    from footfall.tracker.enrich import device as device_module
+
+    DeviceDetector(cache=SqlDeviceCache(engine)).detect(CHROME_WINDOWS)
+    monkeypatch.setattr(device_module, "RULES_VERSION", "device-detector 99; footfall 99")
+    upgraded = DeviceDetector(cache=SqlDeviceCache(engine))
+    upgraded.detect(CHROME_WINDOWS)
+    assert upgraded.parses == 1
