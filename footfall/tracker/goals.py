@@ -26,6 +26,7 @@ COPIED_VISIT_COLUMNS = (
     "location_longitude", "location_region",
     *(f"custom_dimension_{i}" for i in range(1, 6)),
 )
+_RANDOM = random.SystemRandom()  # not the global generator other code may be seeding
 _ATTRIBUTE_KIND = {"url": PAGEVIEW, "title": PAGEVIEW, "file": DOWNLOAD_KIND,
                    "external_website": OUTLINK_KIND}
 
@@ -165,4 +166,4 @@ def round_money(value: float | None) -> float | None:
 def _buster(goal: Goal, when: float) -> int:
     if not goal.allow_multiple:
         return 0
-    return int(f"{random.randint(1, 3)}{random.randint(0, 9)}{str(int(when))[2:]}")
+    return int(f"{_RANDOM.randint(1, 3)}{_RANDOM.randint(0, 9)}{str(int(when))[2:]}")

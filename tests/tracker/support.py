@@ -120,9 +120,15 @@ def vectors_site(engine: Engine, *, timezone: str = "UTC") -> int:
     return idsite
 
 
-def start_tracking(settings: Settings, engine: Engine, *,
-                   timezone: str = "UTC") -> Iterator[Tracking]:
+def start_tracking(settings: Settings, engine: Engine, *, timezone: str = "UTC",
+                   subprocess: bool = False) -> Iterator[Tracking]:
+    """The §12 site and a server: in a thread, or as `footfall serve` in a child process
+    (for tests that must not share this process's state, e.g. its random generator)."""
     vectors_site(engine, timezone=timezone)
     token = testing.create_superuser_token(engine)
+    if subprocess:
+        with testing.serve_in_subprocess(settings.data_dir, settings.database_url) as server:
+            yield Tracking(server=server, engine=engine, token=token)
+        return
     with testing.serve_in_thread(settings) as server:
         yield Tracking(server=server, engine=engine, token=token)
