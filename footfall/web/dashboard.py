@@ -15,8 +15,8 @@ from footfall.web.chart import LineChart, line_chart
 from footfall.web.formatting import as_number, count, duration, percent
 from footfall.web.period_picker import chart_periods
 from footfall.web.rendering import render
-from footfall.web.security import login_required
-from footfall.web.site_context import PageContext, SiteUnavailable, page_context
+from footfall.web.security import viewer_required
+from footfall.web.site_context import PageContext, SiteUnavailable, page_context, unavailable_response
 
 
 @dataclass(frozen=True)
@@ -99,12 +99,12 @@ async def report_tables(context: PageContext) -> list[tuple[str, list[widgets.Ta
     return sections
 
 
-@login_required
+@viewer_required
 async def dashboard_page(request: Request) -> Response:
     try:
         context = await page_context(request)
     except SiteUnavailable as error:
-        return await render(request, "error.html", {"message": str(error)}, status_code=403)
+        return await unavailable_response(request, error)
     chart, chart_error = await evolution_chart(context)
     figures, visits, summary_error = await summary_figures(context)
     no_data = summary_error is None and visits == 0

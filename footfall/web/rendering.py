@@ -33,7 +33,10 @@ async def render(request: Request, template: str, context: dict[str, Any] | None
     """Render `template` with the page basics (user, CSRF token, version) added."""
     session = getattr(request.state, "session", None)
     base: dict[str, Any] = {"request": request, "user": session.user if session else None,
-                            "csrf_token": "", "path": request.url.path}
+                            # pages behind viewer_required: a user's, or public reports
+                            "viewer": hasattr(request.state, "session"),
+                            "csrf_token": "", "path": request.url.path,
+                            "here": request.url.path + (f"?{request.url.query}" if request.url.query else "")}
     if session is not None:
         base["csrf_token"] = sessions.csrf_token(await secret(request), session.token)
     html = environment.get_template(template).render({**base, **(context or {})})

@@ -14,14 +14,15 @@ from starlette.staticfiles import StaticFiles
 from footfall.web.auth_pages import login_page, login_submit, logout
 from footfall.web.dashboard import dashboard_page
 from footfall.web.rendering import STATIC
-from footfall.web.security import current_session
+from footfall.web.security import anonymous_may_view, current_session
 from footfall.web.site_pages import sites_page, tracking_code_page
 from footfall.web.visits_log import visits_log_page
 
 
 async def front_page(request: Request) -> Response:
-    """The site picker when logged in, else the login form (at `/`, as Matomo does)."""
-    if await current_session(request) is None:
+    """The site picker when logged in or when some reports are public, else the login form
+    (at `/`, as Matomo does)."""
+    if await current_session(request) is None and not await anonymous_may_view(request):
         return await login_page(request)
     return await sites_page(request)
 

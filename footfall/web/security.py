@@ -1,6 +1,6 @@
 """What every UI page needs to be safe: the session, CSRF checks and protective headers.
 
-Pages are guarded by `login_required`; POST forms carry a CSRF token bound
+Pages are guarded by `viewer_required`; POST forms carry a CSRF token bound
 to the session (or, for the login form, to a signed nonce cookie) and must
 come from our own origin. Every page is sent with a Content-Security-Policy
 that allows nothing but Footfall's own origin.
@@ -70,16 +70,35 @@ async def current_session(request: Request) -> sessions.Session | None:
     return await run_in_threadpool(sessions.session_for_token, services.db.writer, token)
 
 
-def login_required(handler: Handler) -> Handler:
-    """Run `handler` with `request.state.session` set, or send the browser to the login page."""
+def redirect_to_login(request: Request) -> RedirectResponse:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+
+
+async def anonymous_may_view(request: Request) -> bool:
+    """Whether an administrator let anonymous users view some site's reports (as in Matomo)."""
+    from footfall.web.api_client import ApiClient
+
+    found = await ApiClient(request, "").call("SitesManager.getSitesIdWithAtLeastViewAccess")
+    return found.ok and isinstance(found.value, list) and bool(found.value)
+
+
+def viewer_token(request: Request) -> str:
+    """The token the page calls the API with: the session's, or none for the anonymous user."""
+    session = getattr(request.state, "session", None)
+    return session.token if session is not None else ""
+
+
+def viewer_required(handler: Handler) -> Handler:
+    """Run `handler` for a logged-in user (`request.state.session`), or for the anonymous user
+    when some site's reports are public; anybody else is sent to the login page. The API
+    still checks every site's access for whoever the viewer is."""
 
     @functools.wraps(handler)
     async def guarded(request: Request) -> Response:
-        session = await current_session(request)
-        if session is None:
-            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
-        request.state.session = session
+        request.state.session = await current_session(request)
+        if request.state.session is None and not await anonymous_may_view(request):
+            return redirect_to_login(request)
         return await handler(request)
 
     return guarded

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import Response
 
 from footfall.web.api_client import ApiClient, ApiResult
 from footfall.web.period_picker import Selection, neighbour, presets, read_selection
+from footfall.web.rendering import render
+from footfall.web.security import redirect_to_login, viewer_token
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ async def my_sites(client: ApiClient) -> tuple[ApiResult, tuple[SiteInfo, ...]]:
 
 async def page_context(request: Request) -> PageContext:
     """Load the site of `/site/{idsite}/...` as the logged-in user, and read the period."""
-    client = ApiClient(request, request.state.session.token)
+    client = ApiClient(request, viewer_token(request))
     idsite = int(request.path_params["idsite"])
     found = await client.call("SitesManager.getSiteFromId", idSite=idsite)
     _, sites = await my_sites(client)
@@ -67,3 +70,10 @@ async def page_context(request: Request) -> PageContext:
         raise SiteUnavailable(found.error or "This website is not available.")
     selection = read_selection(dict(request.query_params), site.timezone)
     return PageContext(client=client, site=site, sites=sites, selection=selection)
+
+
+async def unavailable_response(request: Request, error: SiteUnavailable) -> Response:
+    """A site the viewer may not see: anonymous viewers may log in, users are told why."""
+    if getattr(request.state, "session", None) is None:
+        return redirect_to_login(request)
+    return await render(request, "error.html", {"message": str(error)}, status_code=403)

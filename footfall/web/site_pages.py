@@ -12,8 +12,14 @@ from footfall.web.dashboard import tracking_tag
 from footfall.web.formatting import as_number
 from footfall.web.period_picker import read_selection
 from footfall.web.rendering import render
-from footfall.web.security import login_required
-from footfall.web.site_context import SiteInfo, SiteUnavailable, my_sites, page_context
+from footfall.web.security import viewer_required, viewer_token
+from footfall.web.site_context import (
+    SiteInfo,
+    SiteUnavailable,
+    my_sites,
+    page_context,
+    unavailable_response,
+)
 
 
 @dataclass(frozen=True)
@@ -31,10 +37,10 @@ async def _traffic(client: ApiClient, period: str, date: str) -> dict[int, tuple
             for r in rows if isinstance(r, dict) and str(r.get("idsite", "")).isdigit()}
 
 
-@login_required
+@viewer_required
 async def sites_page(request: Request) -> Response:
     """Every site the user may view; with exactly one, go straight to its dashboard."""
-    client = ApiClient(request, request.state.session.token)
+    client = ApiClient(request, viewer_token(request))
     result, sites = await my_sites(client)
     if len(sites) == 1 and "all" not in request.query_params:
         return RedirectResponse(f"/site/{sites[0].idsite}", status_code=303)
@@ -47,12 +53,12 @@ async def sites_page(request: Request) -> Response:
     })
 
 
-@login_required
+@viewer_required
 async def tracking_code_page(request: Request) -> Response:
     try:
         context = await page_context(request)
     except SiteUnavailable as error:
-        return await render(request, "error.html", {"message": str(error)}, status_code=403)
+        return await unavailable_response(request, error)
     tag = await tracking_tag(context.client, context.site.idsite, request)
     image = await context.client.call("SitesManager.getImageTrackingCode",
                                       idSite=context.site.idsite, piwikUrl=str(request.base_url))

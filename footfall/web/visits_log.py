@@ -13,8 +13,8 @@ from starlette.responses import Response
 from footfall.archive.periods import local_now
 from footfall.web.formatting import as_number, duration
 from footfall.web.rendering import render
-from footfall.web.security import login_required
-from footfall.web.site_context import PageContext, SiteUnavailable, page_context
+from footfall.web.security import viewer_required
+from footfall.web.site_context import PageContext, SiteUnavailable, page_context, unavailable_response
 
 VISITS_PER_PAGE = 25
 ACTIONS_SHOWN = 20
@@ -134,12 +134,12 @@ def live_window(context: PageContext) -> dict[str, str]:
     return context.selection.params()
 
 
-@login_required
+@viewer_required
 async def visits_log_page(request: Request) -> Response:
     try:
         context = await page_context(request)
     except SiteUnavailable as error:
-        return await render(request, "error.html", {"message": str(error)}, status_code=403)
+        return await unavailable_response(request, error)
     try:
         offset = max(0, int(request.query_params.get("offset", "0")))
     except ValueError:

@@ -145,3 +145,20 @@ def test_names_are_escaped_in_pages(server: testing.RunningServer, engine: Engin
         page = server.client.get(server.url(path)).text
         assert "<script>alert" not in page, path
         assert "&lt;script&gt;alert(" in page, path
+
+
+def test_public_reports_need_no_login_but_other_sites_still_do(
+        server: testing.RunningServer, engine: Engine) -> None:
+    """As in Matomo, an administrator may let anonymous users view a site's reports."""
+    testing.create_site(engine, name="Open data")
+    testing.create_site(engine, name="Private")
+    users.set_access(engine, users.ANONYMOUS, 1, "view")
+    visitor = server.client
+    assert visitor.get(server.url("/")).headers["location"] == "/site/1"
+    public = visitor.get(server.url("/site/1"))
+    assert public.status_code == 200 and "Open data" in public.text
+    assert "Sign in" in public.text and "Log out" not in public.text
+    assert visitor.get(server.url("/site/1/visits")).status_code == 200
+    private = visitor.get(server.url("/site/2"))
+    assert private.status_code == 303 and private.headers["location"].startswith("/login?next=")
+    assert "Private" not in visitor.get(server.url("/?all=1")).text
