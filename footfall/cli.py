@@ -110,7 +110,7 @@ def serve(obj: Context, host: str, port: int, workers: int, demo: bool) -> None:
     if before != after:
         click.echo(f"Database schema upgraded to revision {after}.", err=True)
     if demo and not sites.list_sites(obj.database().writer):
-        _run_demo(obj, days=30, visits_per_day=300, seed=1, public=True)
+        _run_demo(obj, days=30, visits_per_day=60, seed=1, public=True)
     _export_settings_env(obj, settings)
     click.echo(f"Footfall {__version__} listening on http://{host}:{port}/ "
                f"(data in {settings.data_dir})", err=True)

@@ -9,7 +9,9 @@ hits in order.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -21,6 +23,8 @@ from footfall.db.engine import Database
 from footfall.errors import FootfallError
 
 TIMEOUT = httpx.Timeout(300.0, connect=10.0)
+RETRIES = 5
+log = logging.getLogger("footfall.demo")
 
 
 @dataclass(frozen=True)
@@ -36,15 +40,27 @@ class BulkTarget:
         self.client, self.token = client, token
 
     async def send(self, requests: list[str]) -> BulkOutcome:
+        """Post one bulk request; a server error is retried a few times, as Matomo's log
+        importer does (a failed bulk stores nothing, so sending it again is safe)."""
         body = orjson.dumps({"requests": requests, "token_auth": self.token})
-        response = await self.client.post("/matomo.php", content=body,
-                                          headers={"content-type": "application/json"})
-        if response.status_code != 200:
-            raise FootfallError(f"demo: the tracking endpoint answered HTTP "
-                                f"{response.status_code}: {response.text[:300]}")
-        summary = response.json()
-        return BulkOutcome(tracked=int(summary.get("tracked", 0)),
-                           invalid=int(summary.get("invalid", 0)))
+        for attempt in range(1, RETRIES + 1):
+            try:
+                response = await self.client.post("/matomo.php", content=body,
+                                                  headers={"content-type": "application/json"})
+            except httpx.TransportError as error:
+                problem = f"{type(error).__name__}: {error}"
+            else:
+                if response.status_code == 200:
+                    summary = response.json()
+                    return BulkOutcome(tracked=int(summary.get("tracked", 0)),
+                                       invalid=int(summary.get("invalid", 0)))
+                problem = f"HTTP {response.status_code}: {response.text[:300]}"
+                if response.status_code < 500:
+                    break
+            log.warning("demo: bulk request failed (%s), attempt %d of %d", problem, attempt,
+                        RETRIES)
+            await asyncio.sleep(0.5 * attempt)
+        raise FootfallError(f"demo: the tracking endpoint refused a bulk request: {problem}")
 
     async def drain(self) -> bool:
         """Wait until the server has processed every acknowledged hit into the raw log.
@@ -67,7 +83,8 @@ async def in_process(settings: Settings, db: Database, token: str) -> AsyncItera
 
     app = create_app(settings, db)
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0),
+                                        raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://footfall.demo",
                                      timeout=TIMEOUT) as client:
             yield BulkTarget(client, token)
