@@ -289,12 +289,12 @@ def select_columns(columns: dict[str, Any], show: list[str], hide: list[str]) ->
     return {k: v for k, v in columns.items() if k not in hide}
 
 
-def show_hide_columns(table: DataTable, show: Any, hide: Any) -> None:
+def show_hide_columns(table: DataTable, show: Any, hide: Any, *, recursive: bool = True) -> None:
     """showColumns / hideColumns on every row and loaded subtable (metadata untouched)."""
     shown, hidden = _names(show), _names(hide)
     if not shown and not hidden:
         return
     for row in table.all_rows():
         row.columns = select_columns(row.columns, shown, hidden)
-        if row.subtable is not None:
+        if recursive and row.subtable is not None:
             show_hide_columns(row.subtable, shown, hidden)

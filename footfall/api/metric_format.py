@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from footfall.archive.datatable import DataTable
@@ -28,9 +29,12 @@ CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "
 
 
 def is_percent_metric(name: str, metric_type: str | None = None) -> bool:
-    if metric_type == "percent" or name in PERCENT_NAMES:
-        return True
-    return any(pattern.match(name) for pattern in _PERCENT_PATTERNS)
+    return metric_type == "percent" or _percent_name(name)
+
+
+@lru_cache(maxsize=4096)
+def _percent_name(name: str) -> bool:
+    return name in PERCENT_NAMES or any(pattern.match(name) for pattern in _PERCENT_PATTERNS)
 
 
 def _clean_number(value: float) -> str:
@@ -75,7 +79,7 @@ def format_value(name: str, value: Any, *, mode: str, metric_type: str | None,
                  processed: bool, currency: str) -> Any:
     if mode == "0":
         return value
-    if is_percent_metric(name, metric_type) and (processed or mode == "bc" or mode != "0"):
+    if is_percent_metric(name, metric_type):
         return format_percent(value)
     if mode == "bc":
         return value
@@ -96,11 +100,14 @@ def format_columns(columns: dict[str, Any], *, mode: str, types: Mapping[str, st
 
 
 def format_table(table: DataTable, *, mode: str, types: Mapping[str, str],
-                 processed: frozenset[str], currency: str) -> None:
+                 processed: frozenset[str], currency: str, recursive: bool = True) -> None:
+    """Format every row; subtables only when they will be shown (`recursive`)."""
+    if mode == "0":
+        return
     for row in table.all_rows():
         row.columns = format_columns(row.columns, mode=mode, types=types, processed=processed,
                                      currency=currency)
-        if row.subtable is not None:
+        if recursive and row.subtable is not None:
             format_table(row.subtable, mode=mode, types=types, processed=processed,
                          currency=currency)
 

@@ -34,14 +34,24 @@ def _registry() -> Any:
     return registry
 
 
+_METHODS_CACHE: dict[Any, dict[str, ReportMethod]] = {}
+
+
 def report_methods() -> dict[str, ReportMethod]:
+    """Every report method of the registry (rebuilt only when the families change)."""
     registry = _registry()
     if registry is None:
         return {}
     try:
-        return registry.methods()  # type: ignore[no-any-return]
+        families = registry.families()
     except ModuleNotFoundError:
         return {}
+    key = tuple((id(family), len(family.reports), len(family.scalars)) for family in families)
+    found = _METHODS_CACHE.get(key)
+    if found is None:
+        _METHODS_CACHE.clear()
+        found = _METHODS_CACHE[key] = registry.methods()
+    return found
 
 
 def report_method_names() -> list[str]:
@@ -136,10 +146,29 @@ class _Context:
     def processed_names(self) -> frozenset[str]:
         return frozenset(m.name for m in self.report.processed_metrics)
 
+    @property
+    def expanded(self) -> bool:
+        return params.flag(self.params, "expanded") and not self.params.get("label")
+
     def format(self, table: DataTable) -> None:
         metric_format.format_table(
             table, mode=metric_format.normalise_mode(self.params.get("format_metrics")),
-            types=self.types, processed=self.processed_names, currency=self.site.currency)
+            types=self.types, processed=self.processed_names, currency=self.site.currency,
+            recursive=self.expanded)
+
+    def add_processed_metrics(self, table: DataTable) -> None:
+        """Processed metrics on the rows that will be shown (subtables only when expanded)."""
+        registry = _registry()
+        if self.expanded:
+            registry.apply_processed_metrics(table, self.report)
+            return
+        # Rows sharing the original column dicts, without subtables: same totals, no recursion.
+        top = DataTable([Row(r.label, r.columns, r.metadata) for r in table.rows],
+                        table.metadata)
+        if table.summary_row is not None:
+            summary = table.summary_row
+            top.summary_row = Row(summary.label, summary.columns, summary.metadata)
+        registry.apply_processed_metrics(top, self.report)
 
 
 def shape_simple(raw: DataTable, context: _Context, *, single: bool) -> Simple:
@@ -170,15 +199,14 @@ def shape_table(table: DataTable, context: _Context) -> DataTable:
         request, default_limit=filters.DEFAULT_HTTP_LIMIT if context.http else None)
     if labels:
         fparams = dataclasses.replace(fparams, limit=-1, truncate=None)
-    registry = _registry()
     if fparams.referenced_columns & context.processed_names:
-        registry.apply_processed_metrics(table, report)
-    expanded = params.flag(request, "expanded")
+        context.add_processed_metrics(table)
     default_sort = None if report.constant_rows else report.default_sort
     filters.apply_generic_filters(table, fparams, default_sort=default_sort,
-                                  recursive_sort=expanded)
-    registry.apply_processed_metrics(table, report)
-    filters.show_hide_columns(table, request.get("showColumns"), request.get("hideColumns"))
+                                  recursive_sort=context.expanded)
+    context.add_processed_metrics(table)
+    filters.show_hide_columns(table, request.get("showColumns"), request.get("hideColumns"),
+                              recursive=context.expanded)
     if labels:
         table = reshape.filter_labels(table, labels)
     context.format(table)
@@ -205,7 +233,9 @@ def _select_subtable(table: DataTable, request: Mapping[str, Any],
 
 def export_options(options: RenderOptions, merged: Mapping[str, Any],
                    services: Services) -> RenderOptions:
-    """The report's name and the period's pretty form (CSV file names, RSS)."""
+    """The report's name and the period's pretty form (CSV file names, translated headers)."""
+    if str(merged.get("format", "")).lower() not in ("csv", "tsv", "html", "rss"):
+        return options
     method = report_methods().get(str(merged.get("method", "")))
     if method is None or not merged.get("period") or not merged.get("date"):
         return options

@@ -10,14 +10,30 @@ from __future__ import annotations
 from typing import Any
 
 from footfall.api.render.model import DataTable, Map, RenderOptions, Row, Simple, Success
+from footfall.api.render.values import decode_entities, normalise_number
+
+
+def clean(value: Any) -> Any:
+    """A scalar as Matomo outputs it: HTML entities decoded, integral floats as integers."""
+    if isinstance(value, str):
+        return decode_entities(value) if "&" in value else value
+    if isinstance(value, float):
+        return normalise_number(value)
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean(v) for v in value]
+    return value
 
 
 def row_to_dict(row: Row, options: RenderOptions, *, with_subtable: bool = True) -> dict[str, Any]:
     """One report row, flat: columns first, then metadata, then idsubdatatable and subtable."""
-    flat: dict[str, Any] = {"label": row.label}
-    flat.update(row.columns)
+    flat: dict[str, Any] = {"label": clean(row.label)}
+    for name, value in row.columns.items():
+        flat[name] = clean(value)
     for name, value in row.metadata.items():
-        flat.setdefault(name, value)  # a column wins over a metadata field of the same name
+        if name not in flat:  # a column wins over a metadata field of the same name
+            flat[name] = clean(value)
     if row.idsubdatatable is not None and not options.hide_idsubtable:
         flat.setdefault("idsubdatatable", row.idsubdatatable)
     if with_subtable and options.expanded and row.subtable is not None:
@@ -32,8 +48,8 @@ def table_to_list(table: DataTable, options: RenderOptions) -> list[dict[str, An
 def simple_to_value(simple: Simple) -> Any:
     """A simple table's columns, or the bare value when it has exactly one column."""
     if len(simple.columns) == 1:
-        return next(iter(simple.columns.values()))
-    return dict(simple.columns) if simple.columns else []
+        return clean(next(iter(simple.columns.values())))
+    return {k: clean(v) for k, v in simple.columns.items()} if simple.columns else []
 
 
 def to_array(result: Any, options: RenderOptions) -> Any:
@@ -47,7 +63,7 @@ def to_array(result: Any, options: RenderOptions) -> Any:
     if isinstance(result, Success):
         return {"result": "success", "message": result.message}
     if isinstance(result, dict):
-        return {key: to_array(value, options) for key, value in result.items()} or []
+        return {str(key): to_array(value, options) for key, value in result.items()} or []
     if isinstance(result, (list, tuple)):
         return [to_array(value, options) for value in result]
-    return result
+    return clean(result)

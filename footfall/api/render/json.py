@@ -8,27 +8,18 @@ from typing import Any
 
 from footfall.api.render.arrays import to_array
 from footfall.api.render.model import RenderOptions
-from footfall.api.render.values import decode_entities, normalise_number
 
 CONTENT_TYPE = "application/json; charset=utf-8"
 JSONP_CONTENT_TYPE = "application/javascript; charset=utf-8"
 _CALLBACK = re.compile(r"^[0-9a-zA-Z_.]*$")
 
 
-def _clean(value: Any) -> Any:
-    """Decode HTML entities in strings and print integral floats as integers, recursively."""
-    if isinstance(value, str):
-        return decode_entities(value)
-    if isinstance(value, dict):
-        return {str(key): _clean(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_clean(item) for item in value]
-    return normalise_number(value)
-
-
 def encode(value: Any) -> str:
-    """json_encode with PHP's defaults: compact, \\uXXXX escapes, and '/' escaped as '\\/'."""
-    text = json.dumps(_clean(value), ensure_ascii=True, separators=(",", ":"))
+    """json_encode with PHP's defaults: compact, \\uXXXX escapes, and '/' escaped as '\\/'.
+
+    `value` comes from `to_array`, which already decoded entities and integral floats.
+    """
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
     return text.replace("/", "\\/")
 
 
