@@ -99,9 +99,12 @@ def cli(ctx: click.Context, data_dir: str | None, config: str | None, db_url: st
 @click.option("--demo", is_flag=True,
               help="On first start (no site yet), fill the database with 30 days of demo "
                    "traffic whose reports anyone may view.")
+@click.option("--demo-visits-per-day", default=60, hidden=True, type=click.IntRange(1),
+              help="Size of the --demo data (tests use a small one).")
 @pass_context
 @friendly_errors
-def serve(obj: Context, host: str, port: int, workers: int, demo: bool) -> None:
+def serve(obj: Context, host: str, port: int, workers: int, demo: bool,
+          demo_visits_per_day: int) -> None:
     """Run the whole server: tracker, Reporting API, UI and JavaScript tracker."""
     import uvicorn
 
@@ -110,7 +113,7 @@ def serve(obj: Context, host: str, port: int, workers: int, demo: bool) -> None:
     if before != after:
         click.echo(f"Database schema upgraded to revision {after}.", err=True)
     if demo and not sites.list_sites(obj.database().writer):
-        _run_demo(obj, days=30, visits_per_day=60, seed=1, public=True)
+        _run_demo(obj, days=30, visits_per_day=demo_visits_per_day, seed=1, public=True)
     _export_settings_env(obj, settings)
     click.echo(f"Footfall {__version__} listening on http://{host}:{port}/ "
                f"(data in {settings.data_dir})", err=True)
