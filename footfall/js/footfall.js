@@ -441,6 +441,7 @@
             queuedRequests = [],
             queueTimer = 0,
             delayedRequests = [],
+            delayTimer = 0,
             firstHitAt = 0,
             lastHitAt = 0,
             hitsSent = 0,
@@ -547,7 +548,11 @@
 
         /** Writes _pk_id (once, 13 months from creation), _pk_ses (refreshed) and optional _pk_cvar. */
         function refreshCookies() {
-            if (!cookiesAllowed()) { return; }
+            if (!cookiesAllowed()) {
+                // cookies set before disableCookies or before cookie consent was withdrawn
+                if (cookiesBlocked()) { deleteTrackingCookies(); }
+                return;
+            }
             var parts = readVisitorCookie(), id = visitorId();
             if (!parts || parts[0] !== id) {
                 writeCookie(cookieName('id'), id + '.' + Math.floor(nowMs() / 1000) + '.', cookieOptions(visitorTimeoutMs));
@@ -807,18 +812,22 @@
             // Hits right after the first wait, so that the server sees the visit's first hit first;
             // they then leave together, in order, as one bulk request.
             delayedRequests.push([request, callback]);
-            if (delayedRequests.length === 1) { setTimeout(sendDelayed, delay); }
+            if (delayedRequests.length === 1) { delayTimer = setTimeout(sendDelayed, delay); }
         }
 
-        function sendDelayed() {
+        /** Sends the held hits; with forceBeacon when the page is going away. */
+        function sendDelayed(forceBeacon) {
             var batch = delayedRequests, requests = [];
+            clearTimeout(delayTimer);
             delayedRequests = [];
-            if (batch.length === 1 || !JSONs) {
-                forEach(batch, function (item) { transmit(withSendTimeParameters(item[0]), item[1]); });
+            if (batch.length === 1 || (batch.length && !JSONs)) {
+                forEach(batch, function (item) {
+                    transmit(withSendTimeParameters(item[0]), item[1], forceBeacon === true);
+                });
                 return;
             }
             forEach(batch, function (item) { requests.push(item[0]); });
-            sendBulk(requests);
+            if (requests.length) { sendBulk(requests, forceBeacon === true); }
             forEach(batch, function (item) { notify(item[1], item[0], true); });
         }
 
@@ -873,6 +882,7 @@
         }
 
         function onPageHidden() {
+            sendDelayed(true);
             heartbeatIfDue();
             flushQueue(true);
         }
@@ -1356,7 +1366,7 @@
                 // SameSite=None needs Secure, which an http page cannot set: stay on Lax there
                 cookieSameSite = value === 'None' && location.protocol !== 'https:' ? 'Lax' : value;
             },
-            disableCookies: function () { cookiesDisabled = true; deleteTrackingCookies(); },
+            disableCookies: function () { cookiesDisabled = true; if (siteIdentifier) { deleteTrackingCookies(); } },
             areCookiesEnabled: function () { return !cookiesBlocked(); },
             hasCookies: function () { return navigator.cookieEnabled ? '1' : '0'; },
             deleteCookies: deleteTrackingCookies,

@@ -7,6 +7,7 @@ they do between a real website and its analytics server.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -42,17 +43,38 @@ def require_chromium() -> None:
     pytest.skip(message)
 
 
+_SHARED: dict[str, Any] = {}
+
+
+def shared_chromium() -> Any:
+    """The process's one Chromium, started on first use and stopped at exit.
+
+    Playwright's sync API allows a single running instance per thread, so every test
+    (tests/js, tests/browser, the UI's) must share it rather than start its own.
+    """
+    require_chromium()
+    if "browser" not in _SHARED:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        _SHARED["playwright"] = playwright
+        _SHARED["browser"] = playwright.chromium.launch(executable_path=CHROMIUM,
+                                                        args=CHROMIUM_ARGS)
+        atexit.register(_stop_shared_chromium)
+    return _SHARED["browser"]
+
+
+def _stop_shared_chromium() -> None:
+    with contextlib.suppress(Exception):
+        _SHARED.pop("browser").close()
+    with contextlib.suppress(Exception):
+        _SHARED.pop("playwright").stop()
+
+
 @contextlib.contextmanager
 def launch_chromium() -> Iterator[Any]:
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    """The shared Chromium (see `shared_chromium`); contexts opened in it are the caller's."""
+    yield shared_chromium()
 
 
 def wait_for(condition: Callable[[], T | None], *, timeout: float = 20.0,

@@ -56,6 +56,20 @@ def test_outlink_and_download_clicks_that_navigate_away_are_recorded(
     assert [a["url"] for a in actions_of(visits, "outlink")] == [outlink]
 
 
+def test_hits_held_after_the_first_are_not_lost_when_the_visitor_leaves(
+        footfall: Footfall, website: Website, page: Any) -> None:
+    idsite = footfall.add_site(website)
+    # Leave as soon as the tracker has run: the event is still inside the 800 ms window.
+    leave = ("<script>window.matomoAsyncInit = function () {"
+             " setTimeout(function () { location.href = '/next.html'; }, 0); };</script>")
+    page.goto(website.add_page("/brief.html", html_page("Brief", leave + tracking_snippet(
+        footfall.url, idsite, ["trackPageView"], ["trackEvent", "Quick", "exit"]))))
+    page.wait_for_url("**/next.html")
+    visits = footfall.wait_visits(idsite, lambda v: len(actions_of(v, "event")) == 1,
+                                  "the event sent while the page was left")
+    assert [a["type"] for a in actions_of(visits)] == ["action", "event"]
+
+
 def test_content_impressions_only_once_scrolled_into_view(footfall: Footfall, website: Website,
                                                           page: Any) -> None:
     idsite = footfall.add_site(website)

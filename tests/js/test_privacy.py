@@ -30,6 +30,16 @@ def test_disable_cookies_writes_no_cookie_and_sends_an_empty_visitor_id(
     assert page.context.cookies() == []
 
 
+def test_disable_cookies_removes_cookies_set_before(page: Any, website: Website,
+                                                   recorder: Recorder) -> None:
+    open_tracked(page, website, ["trackPageView"])
+    wait_hits(page, recorder, 1)
+    assert any(name.startswith("_pk_id.7.") for name in tracking_cookies(page))
+    open_tracked(page, website, ["disableCookies"], ["trackPageView"], path="/cookieless.html")
+    assert wait_hits(page, recorder, 2)[1]["_id"] == ""
+    assert tracking_cookies(page) == []
+
+
 def test_require_consent_holds_hits_until_consent(page: Any, website: Website,
                                                   recorder: Recorder) -> None:
     open_tracked(page, website, ["requireConsent"], ["trackPageView", "Held"])

@@ -78,6 +78,16 @@ def test_commands_before_load_run_configuration_first_and_pushes_after_load_run_
     assert second["action_name"] == "Second" and "uid" not in second
 
 
+def test_hits_held_after_the_first_leave_when_the_page_is_hidden(page: Any, website: Website,
+                                                                 recorder: Recorder) -> None:
+    """(A real navigation is in tests/browser: routed requests stop at unload.)"""
+    open_tracked(page, website, ["trackPageView"], ["trackEvent", "Held", "then sent"])
+    page.evaluate("window.dispatchEvent(new Event('pagehide'))")  # within the 800 ms window
+    hits = wait_hits(page, recorder, 2)
+    assert [h.get("e_c") for h in hits] == [None, "Held"]
+    assert recorder.hits[1].method == "POST"  # a beacon
+
+
 def test_function_entries_run_with_the_tracker_as_this(page: Any, website: Website,
                                                        recorder: Recorder) -> None:
     open_tracked(page, website, ["trackPageView"])
