@@ -195,3 +195,40 @@ def test_enrichment_on_the_masked_ip_when_configured(anonymised_enrichment: Trac
 def test_crawler_network_with_a_browser_agent_is_a_bot(tracked: Tracking) -> None:
     tracked.ok(url=HOME, cip="66.249.85.1", token_auth=tracked.token)
     assert tracked.visits() == []
+
+
+@pytest.fixture
+def behind_proxy(tmp_path: Path, db_url: str, engine: Engine) -> Iterator[Tracking]:
+    city = build_city_db(tmp_path / "city.mmdb")
+    settings = testing.make_settings(
+        tmp_path / "data",
+        db_url,
+        **{
+            "General.geoip_city_database": str(city),
+            "General.proxy_client_headers": ["HTTP_X_FORWARDED_FOR"],
+        },
+    )
+    yield from start_tracking(settings, engine)
+
+
+FORWARDED = {"X-Forwarded-For": "203.0.113.50, 81.2.69.160"}
+
+
+def test_forwarded_ip_is_used_when_configured(behind_proxy: Tracking) -> None:
+    behind_proxy.ok(url=HOME, headers=FORWARDED)
+    visit = only_visit(behind_proxy)
+    assert bytes_to_ip(visit["location_ip"]) == "81.2.0.0"  # the last address of the list
+    assert visit["location_city"] == "London"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="uvicorn's own proxy_headers (on by default, trusting "
+    "127.0.0.1) rewrites the peer from X-Forwarded-For; cli.py and "
+    "testing.serve_in_thread should pass proxy_headers=False",
+)
+def test_forwarded_header_is_ignored_unless_configured(tracked: Tracking) -> None:
+    tracked.ok(url=HOME, headers=FORWARDED)
+    visit = only_visit(tracked)
+    assert bytes_to_ip(visit["location_ip"]) == "127.0.0.0"  # the socket peer, masked
+    assert visit["location_city"] is None
