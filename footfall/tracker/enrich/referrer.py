@@ -8,7 +8,7 @@ network or website, in Matomo's order of precedence.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -111,8 +111,43 @@ class ReferrerInfo:
     def is_direct(self) -> bool:
         return self.referer_type == DIRECT_ENTRY
 
+    def anonymized(self, option: str) -> ReferrerInfo:
+        """The privacy option `anonymizeReferrer` applied (reference §9.5).
+
+        '' keeps everything; 'exclude_query' cuts the URL at '?', 'exclude_path' keeps
+        scheme and host, 'exclude_all' drops the URL and website names. Any option
+        empties the keyword of non-campaign referrers; campaign values and engine and
+        network names are always kept (they come from the page URL or name no one).
+        """
+        if not option or option not in _ANONYMIZE_OPTIONS:
+            return self
+        if self.referer_type == CAMPAIGN:
+            return replace(self, referer_url=_anonymized_url(self.referer_url, option))
+        keep_name = self.referer_type in (SEARCH_ENGINE, SOCIAL_NETWORK) or option != "exclude_all"
+        return replace(
+            self,
+            referer_name=self.referer_name if keep_name else "",
+            referer_keyword="",
+            referer_url=_anonymized_url(self.referer_url, option),
+        )
+
 
 _DIRECT = ReferrerInfo()
+_ANONYMIZE_OPTIONS = ("exclude_query", "exclude_path", "exclude_all")
+
+
+def _anonymized_url(url: str, option: str) -> str:
+    if option == "exclude_all" or not url:
+        return ""
+    if option == "exclude_query":
+        return url.lstrip("?").split("?", 1)[0]
+    parts = split_url(url)
+    if parts is None or not parts.netloc or not parts.path:
+        return url
+    host = parts.netloc.rsplit("@", 1)[-1]  # as written, without user info ...
+    host = host if host.startswith("[") else host.split(":", 1)[0]  # ... or port
+    scheme = f"{parts.scheme}://" if parts.scheme else ("//" if url.startswith("//") else "")
+    return f"{scheme}{host}/"
 
 
 @dataclass(frozen=True)

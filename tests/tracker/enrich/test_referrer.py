@@ -178,3 +178,41 @@ def test_spam_list(classifier, tmp_path):
     extra = tmp_path / "spam.txt"
     extra.write_text("# mine\nanother-spammer.test\n", encoding="utf-8")
     assert ReferrerClassifier(spam_files=[extra]).is_spam("https://another-spammer.test/")
+
+
+SEARCH = ReferrerInfo(
+    referer_type=SEARCH_ENGINE,
+    referer_name="Google",
+    referer_keyword="shoes",
+    referer_url="https://www.google.com/search?q=shoes",
+)
+SITE_REF = ReferrerInfo(
+    referer_type=WEBSITE,
+    referer_name="blog.other.org",
+    referer_url="https://user@Blog.Other.org:8443/post/1?utm=x",
+)
+CAMPAIGN_REF = ReferrerInfo(
+    referer_type=CAMPAIGN,
+    referer_name="spring",
+    referer_keyword="banner",
+    referer_url="https://news.site/a?b=c",
+)
+
+
+@pytest.mark.parametrize(
+    ("info", "option", "expected"),
+    [
+        (SEARCH, "", ("Google", "shoes", "https://www.google.com/search?q=shoes")),
+        (SEARCH, "exclude_query", ("Google", "", "https://www.google.com/search")),
+        (SEARCH, "exclude_path", ("Google", "", "https://www.google.com/")),
+        (SEARCH, "exclude_all", ("Google", "", "")),
+        (SITE_REF, "exclude_path", ("blog.other.org", "", "https://Blog.Other.org/")),
+        (SITE_REF, "exclude_all", ("", "", "")),
+        (CAMPAIGN_REF, "exclude_all", ("spring", "banner", "")),
+        (CAMPAIGN_REF, "exclude_query", ("spring", "banner", "https://news.site/a")),
+    ],
+)
+def test_referrer_anonymisation(info, option, expected):
+    result = info.anonymized(option)
+    assert (result.referer_name, result.referer_keyword, result.referer_url) == expected
+    assert result.referer_type == info.referer_type
