@@ -1,9 +1,9 @@
 """Referrers: where visits came from — types, search engines and keywords, websites, socials, campaigns.
 
-Two GROUP BYs per day feed every table: visits by (type, name, keyword) and
-by (type, name, url). Two-level tables (engine -> keywords, website -> URLs,
-...) are built from the finer groups; a parent row is the sum of its children,
-unique visitors included, as in Matomo (reference V4).
+One GROUP BY per day feeds every table: visits by (type, name, keyword, url).
+Every table, two-level ones (engine -> keywords, website -> URLs ...) and the
+channel types alike, is summed from those groups, unique visitors included,
+as Matomo's archiver does (reference V4: a parent row sums its children).
 """
 
 from __future__ import annotations
@@ -43,16 +43,31 @@ Groups = list[tuple[tuple[Any, ...], dict[str, Any]]]
 
 
 def archive_day(ctx: DayContext) -> Records:
+    """One GROUP BY (type, name, keyword, url); every table is summed from its groups."""
     v = ctx.visits.c
     kind = sa.func.coalesce(v.referer_type, DIRECT)
-    by_keyword = group_visits(ctx.conn, ctx.visits, [kind, v.referer_name, v.referer_keyword])
-    by_url = group_visits(ctx.conn, ctx.visits, [kind, v.referer_name, v.referer_url],
-                          where=[kind.in_((WEBSITE, SOCIAL))])
-    by_type = group_visits(ctx.conn, ctx.visits, [kind])
+    groups = group_visits(ctx.conn, ctx.visits, [kind, v.referer_name, v.referer_keyword,
+                                                 v.referer_url])
+    by_keyword = _summed(groups, (0, 1, 2))
+    by_url = [(key, m) for key, m in _summed(groups, (0, 1, 3)) if int(key[0]) in (WEBSITE,
+                                                                                   SOCIAL)]
+    by_type = _summed(groups, (0,))
     tables = {name: _two_level(by_url if how == "url" else by_keyword, kind_id, how)
               for name, (kind_id, how) in TWO_LEVEL.items()}
     tables["Referrers_type"] = _type_table(by_type, tables)
     return Records(numerics=_numerics(by_type, by_keyword, by_url), tables=tables)
+
+
+def _summed(groups: Groups, positions: tuple[int, ...]) -> Groups:
+    """Groups re-keyed by some of their key parts, metrics added up (uniques too, as Matomo)."""
+    found: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for key, metrics in groups:
+        short = tuple(key[i] for i in positions)
+        if short in found:
+            sum_columns(found[short], metrics)
+        else:
+            found[short] = dict(metrics)
+    return list(found.items())
 
 
 def _text(value: Any) -> str:
@@ -62,6 +77,7 @@ def _text(value: Any) -> str:
 def _two_level(groups: Groups, kind_id: int, how: str) -> DataTable:
     table = DataTable()
     parents: dict[str, Row] = {}
+    children: dict[tuple[str, str], Row] = {}
     for (kind, name, detail), metrics in groups:
         if int(kind) != kind_id:
             continue
@@ -72,17 +88,18 @@ def _two_level(groups: Groups, kind_id: int, how: str) -> DataTable:
             parent = parents[outer] = Row(outer, {}, subtable=DataTable())
             table.rows.append(parent)
         sum_columns(parent.columns, metrics)
-        assert parent.subtable is not None
-        child = parent.subtable.row_by_label(inner)
+        child = children.get((outer, inner))
         if child is None:
-            parent.subtable.rows.append(Row(inner, dict(metrics)))
+            child = children[(outer, inner)] = Row(inner, dict(metrics))
+            assert parent.subtable is not None
+            parent.subtable.rows.append(child)
         else:
             sum_columns(child.columns, metrics)
     return table
 
 
 def _type_table(by_type: Groups, tables: dict[str, DataTable]) -> DataTable:
-    """One row per type; its subtable lists that type's engines, sites, campaigns or networks."""
+    """One row per type; its subtable lists that type's keywords, sites, campaigns or networks."""
     children = {SEARCH: tables["Referrers_searchEngineByKeyword"],
                 WEBSITE: tables["Referrers_urlByWebsite"],
                 CAMPAIGN: tables["Referrers_keywordByCampaign"],

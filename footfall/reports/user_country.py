@@ -7,12 +7,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from footfall.archive.archiver import ArchiveView, DayContext, Records
-from footfall.archive.datatable import DataTable
+from footfall.archive.datatable import DataTable, Row, sum_columns
 from footfall.reports import registry
 from footfall.reports.common import (
     continent_of_country,
     dimension_table,
     english_names,
+    join_key,
     relabel,
     relabel_build,
     segment_value,
@@ -31,17 +32,31 @@ def _country(ctx: DayContext) -> Any:
 
 
 def archive_day(ctx: DayContext) -> Records:
+    """One GROUP BY (city, region, country); regions and countries are sums of it (Matomo)."""
     v = ctx.visits.c
     region = sa.func.coalesce(v.location_region, "")
     city = sa.func.coalesce(v.location_city, "")
-    countries = dimension_table(ctx, [_country(ctx)])
-    tables = {
-        "UserCountry_country": countries,
-        "UserCountry_region": dimension_table(ctx, [region, _country(ctx)]),
-        "UserCountry_city": dimension_table(ctx, [city, region, _country(ctx)]),
-    }
+    cities = dimension_table(ctx, [city, region, _country(ctx)])
+    regions, countries = DataTable(), DataTable()
+    region_rows: dict[str, Row] = {}
+    country_rows: dict[str, Row] = {}
+    for row in cities.rows:
+        _, region_code, country = split_key(row.label)
+        _add(regions, region_rows, join_key(region_code, country), row.columns)
+        _add(countries, country_rows, country, row.columns)
+    tables = {"UserCountry_country": countries, "UserCountry_region": regions,
+              "UserCountry_city": cities}
     distinct = sum(1 for row in countries.rows if row.label != UNKNOWN_CODE)
     return Records(numerics={"UserCountry_distinctCountries": distinct}, tables=tables)
+
+
+def _add(table: DataTable, index: dict[str, Row], label: str, columns: dict[str, Any]) -> None:
+    row = index.get(label)
+    if row is None:
+        row = index[label] = Row(label, dict(columns))
+        table.rows.append(row)
+    else:
+        sum_columns(row.columns, columns)
 
 
 def country_name(code: str) -> str:

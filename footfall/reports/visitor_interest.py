@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from footfall.archive.archiver import ArchiveView, DayContext, Records
 from footfall.archive.datatable import DataTable, Row
 from footfall.reports import registry
-from footfall.reports.metrics import VISITS_PERCENTAGE, as_number, metric
+from footfall.reports.metrics import VISITS_PERCENTAGE, metric
 from footfall.reports.registry import Family, ReportDefinition, ReportRequest
 
 Bucket = tuple[str, int, int | None]  # label, lowest, highest (None = no upper bound)
@@ -52,32 +52,40 @@ def _in_bucket(value: Any, bucket: Bucket, scale: int = 1) -> Any:
     return sa.and_(value >= low * scale, value < (high + 1) * scale)
 
 
+def _bucket_key(value: Any, buckets: tuple[Bucket, ...], scale: int = 1) -> Any:
+    """The index of the bucket `value` falls in, as a SQL CASE (-1: none)."""
+    return sa.case(*((_in_bucket(value, bucket, scale), index)
+                     for index, bucket in enumerate(buckets)), else_=-1)
+
+
 def archive_day(ctx: DayContext) -> Records:
-    """All buckets of the four reports in one pass: a SUM(CASE ...) per bucket."""
+    """One GROUP BY over the four bucket numbers; each report sums its own buckets."""
     v = ctx.visits.c
     returning = sa.func.coalesce(v.visitor_returning, 0) > 0
-    seconds_since_last = sa.func.coalesce(v.visitor_seconds_since_last, 0)
-    values = {"VisitorInterest_timeGap": sa.func.coalesce(v.visit_total_time, 0),
-              "VisitorInterest_pageGap": sa.func.coalesce(v.visit_total_actions, 0),
-              "VisitorInterest_visitsByVisitCount": v.visitor_count_visits,
-              "VisitorInterest_daysSinceLastVisit": seconds_since_last}
-    columns, names = [], []
-    for record, (buckets, _) in RECORDS.items():
-        for index, bucket in enumerate(buckets):
-            if record == "VisitorInterest_daysSinceLastVisit":
-                condition = sa.and_(returning, _in_bucket(values[record], bucket, 86400))
-            else:
-                condition = _in_bucket(values[record], bucket)
-            columns.append(sa.func.sum(sa.case((condition, 1), else_=0)))
-            names.append((record, index))
-    columns.append(sa.func.sum(sa.case((returning, 0), else_=1)))
-    result = ctx.conn.execute(sa.select(*columns).select_from(ctx.visits)).one()
-    tables = {record: DataTable() for record in RECORDS}
-    for (record, index), value in zip(names, result, strict=False):
-        label = RECORDS[record][0][index][0]
-        tables[record].rows.append(Row(label, {"nb_visits": as_number(value)}))
+    since_last = sa.case((returning, _bucket_key(
+        sa.func.coalesce(v.visitor_seconds_since_last, 0), DAYS_SINCE_LAST, 86400)), else_=-2)
+    keys = {"VisitorInterest_timeGap": _bucket_key(sa.func.coalesce(v.visit_total_time, 0),
+                                                   DURATION),
+            "VisitorInterest_pageGap": _bucket_key(sa.func.coalesce(v.visit_total_actions, 0),
+                                                   PAGES),
+            "VisitorInterest_visitsByVisitCount": _bucket_key(v.visitor_count_visits,
+                                                              VISIT_COUNT),
+            "VisitorInterest_daysSinceLastVisit": since_last}
+    labelled = [key.label(f"k{i}") for i, key in enumerate(keys.values())]
+    query = sa.select(*labelled, sa.func.count()).select_from(ctx.visits).group_by(*keys.values())
+    counts = {record: [0] * len(RECORDS[record][0]) for record in RECORDS}
+    new_visits = 0
+    for *indexes, visits in ctx.conn.execute(query):
+        for record, index in zip(keys, indexes, strict=True):
+            if index is not None and index >= 0:
+                counts[record][int(index)] += int(visits)
+            elif index == -2 and record == "VisitorInterest_daysSinceLastVisit":
+                new_visits += int(visits)
+    tables = {record: DataTable([Row(bucket[0], {"nb_visits": count}) for bucket, count
+                                 in zip(RECORDS[record][0], counts[record], strict=True)])
+              for record in RECORDS}
     tables["VisitorInterest_daysSinceLastVisit"].rows.insert(
-        0, Row(NEW_VISITS, {"nb_visits": as_number(result[-1])}))
+        0, Row(NEW_VISITS, {"nb_visits": new_visits}))
     return Records(tables=tables)
 
 

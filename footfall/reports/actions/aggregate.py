@@ -50,14 +50,13 @@ def aggregate_day(ctx: DayContext) -> DayActions:
     a, v = ctx.actions.c, ctx.visits.c
     day = DayActions()
     day.by_url = _hits(ctx, a.idaction_url)
-    day.by_name = _hits(ctx, a.idaction_name)
+    day.by_name, day.no_result = _name_hits(ctx)
     day.url_time = _time_spent(ctx, a.idaction_url_ref)
     day.name_time = _time_spent(ctx, a.idaction_name_ref)
     day.entry_url = _entries(ctx, v.visit_entry_idaction_url)
     day.entry_name = _entries(ctx, v.visit_entry_idaction_name)
     day.exit_url = _exits(ctx, v.visit_exit_idaction_url)
     day.exit_name = _exits(ctx, v.visit_exit_idaction_name)
-    day.no_result = _hits(ctx, a.idaction_name, a.search_count == 0)
     day.categories = _categories(ctx)
     ids = set().union(day.by_url, day.by_name, day.entry_url, day.entry_name, day.exit_url,
                       day.exit_name) - {0}
@@ -72,6 +71,26 @@ def _hits(ctx: DayContext, key: Any, *where: Any) -> dict[int, Metrics]:
              .select_from(ctx.actions).where(key.is_not(None), *where).group_by(key))
     return {int(k): {"nb_visits": visits, "nb_uniq_visitors": visitors, "nb_hits": hits}
             for k, hits, visits, visitors in ctx.conn.execute(query)}
+
+
+def _name_hits(ctx: DayContext) -> tuple[dict[int, Metrics], dict[int, Metrics]]:
+    """Hits per name id, and in the same pass those of site searches with no result."""
+    a = ctx.actions.c
+    empty = a.search_count == 0
+    query = (sa.select(a.idaction_name, sa.func.count(), sa.func.count(sa.distinct(a.idvisit)),
+                       sa.func.count(sa.distinct(a.idvisitor)),
+                       sa.func.sum(sa.case((empty, 1), else_=0)),
+                       sa.func.count(sa.distinct(sa.case((empty, a.idvisit)))))
+             .select_from(ctx.actions).where(a.idaction_name.is_not(None))
+             .group_by(a.idaction_name))
+    by_name: dict[int, Metrics] = {}
+    no_result: dict[int, Metrics] = {}
+    for key, hits, visits, visitors, empty_hits, empty_visits in ctx.conn.execute(query):
+        by_name[int(key)] = {"nb_visits": visits, "nb_uniq_visitors": visitors, "nb_hits": hits}
+        if empty_hits:
+            no_result[int(key)] = {"nb_visits": empty_visits, "nb_uniq_visitors": 0,
+                                   "nb_hits": as_number(empty_hits)}
+    return by_name, no_result
 
 
 def _time_spent(ctx: DayContext, ref: Any) -> dict[int, Any]:
