@@ -133,10 +133,10 @@ async def serve_optout_page(request: Request) -> Response:
 def proxy_endpoint(
     tracking: Callable[[Request], Awaitable[Response]],
 ) -> Callable[[Request], Awaitable[Response]]:
-    """/js/...: a hit when POSTed or given a query string, else the tracker itself."""
+    """/js/...: a hit when POSTed (or preflighted) or given a query string, else the tracker."""
 
     async def endpoint(request: Request) -> Response:
-        if request.method == "POST" or request.url.query:
+        if request.method in ("POST", "OPTIONS") or request.url.query:
             return await tracking(request)
         return await serve_tracker(request)
 
@@ -160,7 +160,7 @@ def js_routes(settings: Settings,
     tracker_paths = dict.fromkeys([*TRACKER_PATHS, *custom_tracker_paths(settings)])
     return [
         *(Route(path, serve_tracker, methods=methods) for path in tracker_paths),
-        *(Route(path, proxy_endpoint(tracking), methods=["GET", "HEAD", "POST"])
+        *(Route(path, proxy_endpoint(tracking), methods=["GET", "HEAD", "POST", "OPTIONS"])
           for path in PROXY_PATHS),
         Route(OPTOUT_SCRIPT_PATH, serve_optout_script, methods=methods),
         Route(OPTOUT_PAGE_PATH, serve_optout_page, methods=methods),

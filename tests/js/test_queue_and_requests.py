@@ -96,6 +96,17 @@ def test_function_entries_run_with_the_tracker_as_this(page: Any, website: Websi
     assert site_id == "7|16"
 
 
+def test_matomo_globals_and_init_callbacks_for_existing_integrations(
+        page: Any, website: Website, recorder: Recorder) -> None:
+    init = ("<script>window.matomoAsyncInit = function () {"
+            " Matomo.getAsyncTracker().trackEvent('Init', 'callback'); };</script>")
+    open_tracked(page, website, ["trackPageView"], body=init)
+    hits = wait_hits(page, recorder, 2)
+    assert hits[1]["e_c"] == "Init"
+    assert page.evaluate("Piwik === Matomo && Matomo === Footfall")
+    assert page.evaluate("Matomo.getTracker('https://x.example/m.php', 4).getSiteId()") == 4
+
+
 def test_unknown_command_after_load_throws(page: Any, website: Website) -> None:
     open_tracked(page, website)
     error = page.evaluate("""() => { try { _paq.push(['noSuchCommand']); return ''; }

@@ -73,6 +73,15 @@ def test_js_proxy_path_forwards_hits_to_the_tracking_endpoint(server: testing.Ru
     assert not proxied.headers["content-type"].startswith("application/javascript")
 
 
+def test_js_proxy_path_answers_cors_preflight_like_the_tracking_endpoint(
+        server: testing.RunningServer) -> None:
+    headers = {"Origin": "https://site.example", "Access-Control-Request-Method": "POST"}
+    direct = httpx.options(server.url("/matomo.php"), headers=headers)
+    proxied = httpx.options(server.url("/js/tracker.php"), headers=headers)
+    assert proxied.status_code == direct.status_code == 204
+    assert "POST" in proxied.headers["access-control-allow-methods"]
+
+
 def test_opt_out_script_and_page(server: testing.RunningServer) -> None:
     script = get(server, "/footfall-optout.js")
     assert script.status_code == 200 and b"mtm_consent_removed" in script.content
