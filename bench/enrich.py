@@ -84,77 +84,83 @@ def main() -> None:
     agents = distinct_agents(args.agents)
     rng = random.Random(1)
     stream = [rng.choice(agents) for _ in range(args.hits)]
+    device = device_figures(agents, stream)
+    other = other_figures(args.hits, rng)
+    cold, warm = device["cold"], device["warm"]
+    print()
+    print(f"slowest single parse in the first 60 agents: {device['slowest'] * 1e3:.1f} ms")
+    print(f"cold parsing on 2 threads: {cold / device['cold_threads']:.2f}x the agents per second")
+    print(
+        f"device cold / warm ratio: {cold / warm:,.0f}x  (cold {cold * 1e3:.2f} ms, "
+        f"warm {warm * 1e6:.1f} µs, batch {device['batch'] * 1e6:.1f} µs, "
+        f"persistent {device['persistent'] * 1e6:.1f} µs)"
+    )
+    print(f"enrichment per hit, warm: {(warm + other) * 1e6:.1f} µs => {1 / (warm + other):,.0f} hits/s")
+    print(f"enrichment per hit, cold agent: {(cold + other) * 1e3:.2f} ms")
 
+
+def device_figures(agents: list[str], stream: list[str]) -> dict[str, float]:
+    """Seconds per hit: start-up, cold and warm caches, threads, persistent cache."""
     start = time.perf_counter()
     detector = DeviceDetector()
     detector.warm_up()
     print(f"{'start-up: load and compile rules (warm_up)':<48} {time.perf_counter() - start:8.3f} s")
-
-    cold = timed(
-        f"device, cold cache ({len(agents)} distinct agents)",
-        lambda: [detector.detect(a) for a in agents],
-        len(agents),
-    )
+    figures = {
+        "cold": timed(
+            f"device, cold cache ({len(agents)} distinct agents)",
+            lambda: [detector.detect(a) for a in agents],
+            len(agents),
+        )
+    }
     threaded = DeviceDetector(parse_threads=2)
     variants = [a + " (bench)" for a in agents]
-    cold_threads = timed(
+    figures["cold_threads"] = timed(
         "device, cold cache, detect_many on 2 threads", lambda: threaded.detect_many(variants), len(agents)
     )
     threaded.close()
-    slowest = max_parse(agents[:60])
-    warm = timed(
-        f"device, warm memory cache ({args.hits} hits)",
+    figures["slowest"] = max_parse(agents[:60])
+    figures["warm"] = timed(
+        f"device, warm memory cache ({len(stream)} hits)",
         lambda: [detector.detect(a) for a in stream],
-        args.hits,
+        len(stream),
     )
-    batch = timed(
-        f"device, warm memory cache, detect_many ({args.hits})",
+    figures["batch"] = timed(
+        f"device, warm memory cache, detect_many ({len(stream)})",
         lambda: detector.detect_many(stream),
-        args.hits,
+        len(stream),
     )
-    persistent = persistent_cache_cost(detector, agents)
+    figures["persistent"] = persistent_cache_cost(agents)
+    return figures
 
+
+def other_figures(hits: int, rng: random.Random) -> float:
+    """Seconds per hit of the rest of enrichment: referrer, spam, language/country, mask."""
     classifier = ReferrerClassifier()
     classifier.warm_up()
-    refs = [rng.choice(REFERRERS) for _ in range(args.hits)]
+    refs = [rng.choice(REFERRERS) for _ in range(hits)]
+    pages = [
+        "https://example.com/p?utm_campaign=x" if i % 10 == 0 else "https://example.com/p"
+        for i in range(hits)
+    ]
     site = ["https://example.com"]
     referrer = timed(
         "referrer classification",
         lambda: [
-            classifier.classify(
-                page_url="https://example.com/p?utm_campaign=x" if i % 10 == 0 else "https://example.com/p",
-                referrer_url=r,
-                site_urls=site,
-            )
-            for i, r in enumerate(refs)
+            classifier.classify(page_url=page, referrer_url=ref, site_urls=site)
+            for page, ref in zip(pages, refs, strict=True)
         ],
-        args.hits,
+        hits,
     )
-    spam = timed("referrer spam check", lambda: [classifier.is_spam(r) for r in refs], args.hits)
+    spam = timed("referrer spam check", lambda: [classifier.is_spam(r) for r in refs], hits)
     locator = GeoLocator()
+    language = "de-DE,de;q=0.9"
     geo = timed(
         "language + country guess (no GeoIP db)",
-        lambda: [
-            (browser_language("de-DE,de;q=0.9"), locator.locate("81.2.69.160", "de-DE,de;q=0.9"))
-            for _ in range(args.hits)
-        ],
-        args.hits,
+        lambda: [(browser_language(language), locator.locate("81.2.69.160", language)) for _ in range(hits)],
+        hits,
     )
-    masking = timed("IP masking", lambda: [mask_ip("81.2.69.160", 2) for _ in range(args.hits)], args.hits)
-
-    other = referrer + spam + geo + masking
-    print()
-    print(f"slowest single parse in the first 60 agents: {slowest * 1e3:.1f} ms")
-    print(f"cold parsing on 2 threads: {cold / cold_threads:.2f}x the agents per second")
-    print(
-        f"device cold / warm ratio: {cold / warm:,.0f}x  (cold {cold * 1e3:.2f} ms, "
-        f"warm {warm * 1e6:.1f} µs, batch {batch * 1e6:.1f} µs, persistent {persistent * 1e6:.1f} µs)"
-    )
-    print(
-        f"enrichment per hit, warm: {(warm + other) * 1e6:.1f} µs "
-        f"=> {1 / (warm + other):,.0f} hits/s on one core"
-    )
-    print(f"enrichment per hit, cold agent: {(cold + other) * 1e3:.2f} ms")
+    masking = timed("IP masking", lambda: [mask_ip("81.2.69.160", 2) for _ in range(hits)], hits)
+    return referrer + spam + geo + masking
 
 
 def max_parse(agents: list[str]) -> float:
@@ -167,7 +173,7 @@ def max_parse(agents: list[str]) -> float:
     return worst
 
 
-def persistent_cache_cost(warm_detector: DeviceDetector, agents: list[str]) -> float:
+def persistent_cache_cost(agents: list[str]) -> float:
     """A restarted process: empty memory, agents read back from the database in one batch."""
     with tempfile.TemporaryDirectory() as folder:
         engine = sa.create_engine(f"sqlite:///{folder}/bench.sqlite3")
@@ -183,7 +189,6 @@ def persistent_cache_cost(warm_detector: DeviceDetector, agents: list[str]) -> f
         )
         assert restarted.parses == 0
         engine.dispose()
-    del warm_detector
     return cost
 
 
