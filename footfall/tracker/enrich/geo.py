@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from footfall.errors import ConfigError
 from footfall.tracker.enrich.datafiles import load_json
 from footfall.tracker.enrich.ip import parse_ip
 from footfall.tracker.enrich.language import UNKNOWN, country_from_language
@@ -116,11 +117,18 @@ def _lookup_form(ip: str) -> str:
 
 
 def _open_reader(path: str | None) -> Any | None:
+    """Open a MaxMind-format database, or say clearly which setting points nowhere."""
     if not path:
         return None
     import geoip2.database
+    import maxminddb
 
-    return geoip2.database.Reader(path)
+    try:
+        return geoip2.database.Reader(path)
+    except FileNotFoundError as error:
+        raise ConfigError(f"geolocation: database file not found: {path}") from error
+    except (maxminddb.InvalidDatabaseError, ValueError) as error:
+        raise ConfigError(f"geolocation: not a MaxMind-format database: {path}: {error}") from error
 
 
 def _location_from(record: Any, provider: str | None, accept_language: str | None) -> Location:

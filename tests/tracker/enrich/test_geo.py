@@ -82,3 +82,14 @@ def test_without_database_the_language_decides():
         "location_provider": None,
     }
     assert plain.locate("81.2.69.160", None).location_country == "xx"
+
+
+def test_missing_or_broken_database_is_a_clear_config_error(tmp_path):
+    from footfall.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="not found"):
+        GeoLocator(city_db=str(tmp_path / "nowhere.mmdb"))
+    broken = tmp_path / "broken.mmdb"
+    broken.write_bytes(b"this is not a database")
+    with pytest.raises(ConfigError, match="not a MaxMind-format database"):
+        GeoLocator(city_db=str(broken))
