@@ -13,6 +13,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from footfall.errors import ConfigError
 from footfall.tracker.enrich.datafiles import load_json, load_yaml, packaged
 from footfall.tracker.enrich.urlparts import (
     php_trim,
@@ -66,12 +69,21 @@ class ReferrerDefinitions:
         return definitions
 
     def add_file(self, path: str | Path) -> None:
-        document = load_yaml(path) or {}
-        self.add_search_engines(document.get("search_engines") or [])
-        self.add_social_networks(document.get("social_networks") or [])
+        """Add a definitions file; a user's mistake in it is a ConfigError naming the file."""
+        try:
+            document = load_yaml(path) or {}
+            if not isinstance(document, dict):
+                raise TypeError("expected a mapping with search_engines: and/or social_networks:")
+            self.add_search_engines(document.get("search_engines") or [])
+            self.add_social_networks(document.get("social_networks") or [])
+        except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError, re.error) as error:
+            raise ConfigError(f"referrer definitions: {path}: {type(error).__name__}: {error}") from error
 
     def add_search_engines(self, entries: Iterable[dict[str, Any]]) -> None:
         for entry in entries:
+            for pattern in entry.get("keyword_params") or ():
+                if str(pattern).startswith("/"):
+                    _php_regex(str(pattern))  # a bad pattern fails now, not on a hit
             rule = SearchEngineRule(
                 name=str(entry["name"]),
                 keyword_params=tuple(str(p) for p in entry.get("keyword_params") or ()),

@@ -216,3 +216,26 @@ def test_referrer_anonymisation(info, option, expected):
     result = info.anonymized(option)
     assert (result.referer_name, result.referer_keyword, result.referer_url) == expected
     assert result.referer_type == info.referer_type
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "No such file"),
+        ("search_engines: [\n", "YAMLError|ParserError|ScannerError"),
+        ("- just a list\n", "expected a mapping"),
+        ("search_engines:\n  - hosts: [x.example]\n", "KeyError"),
+        (
+            "search_engines:\n  - name: X\n    hosts: [x.example]\n    keyword_params: ['/(unclosed/']\n",
+            "error",
+        ),
+    ],
+)
+def test_bad_user_definition_file_is_a_config_error(tmp_path, content, message):
+    from footfall.errors import ConfigError
+
+    path = tmp_path / "extra.yml"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        ReferrerClassifier(extra_definition_files=[path])
