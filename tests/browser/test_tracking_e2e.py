@@ -176,3 +176,45 @@ def test_generated_tracking_code_records_a_visit(footfall: Footfall, website: We
     visits = footfall.wait_visits(idsite, lambda v: len(actions_of(v, "action")) == 1,
                                   "the pageview from the generated snippet")
     assert actions_of(visits)[0]["pageTitle"] == "Generated"
+
+
+def test_second_tracker_site_search_post_requests_and_page_timings(
+        footfall: Footfall, website: Website, page: Any) -> None:
+    first, second = footfall.add_site(website), footfall.add_site(website)
+    after_load = ("<script>addEventListener('load', function () { setTimeout(function () {"
+                  " _paq.push(['trackPageView']);"
+                  " _paq.push(['trackSiteSearch', 'red shoes', 'Shoes', 4]); }, 0); });</script>")
+    open_page(page, website, footfall, first, "/search.html",
+              ["addTracker", footfall.url + "matomo.php", second],
+              ["setRequestMethod", "POST"], ["disableAlwaysUseSendBeacon"], body=after_load)
+    for idsite in (first, second):
+        visits = footfall.wait_visits(idsite, lambda v: actions_of(v, "search"),
+                                      f"the site search on site {idsite}")
+        (view,) = actions_of(visits, "action")
+        assert view["pageLoadTimeMilliseconds"] >= 0  # pf_* reached the pageview row
+        (search,) = actions_of(visits, "search")
+        assert (search["siteSearchKeyword"], search["siteSearchCategory"],
+                search["siteSearchCount"]) == ("red shoes", "Shoes", 4)
+
+
+def test_cross_domain_link_keeps_the_visitor(footfall: Footfall, website: Website,
+                                             page: Any) -> None:
+    other_origin = website.origin.replace("localhost", "127.0.0.1")
+    idsite = int(footfall.api("SitesManager.addSite", siteName="Two domains",
+                              urls=f"{website.origin},{other_origin}")["value"])
+    commands = [["setDomains", ["localhost", "127.0.0.1"]], ["enableCrossDomainLinking"],
+                ["trackPageView"]]
+    website.add_page("/landing.html", html_page("Landing", tracking_snippet(
+        footfall.url, idsite, *commands)))
+    open_page(page, website, footfall, idsite, "/start.html", *commands,
+              body=f'<a id="partner" href="{other_origin}/landing.html">partner site</a>')
+    visitor = page.evaluate("Matomo.getAsyncTracker().getVisitorId()")
+    page.click("#partner")
+    page.wait_for_url(f"{other_origin}/landing.html?pk_vid=*")
+    page.wait_for_function("window.Footfall && Footfall.initialized")
+    assert page.evaluate("Matomo.getAsyncTracker().getVisitorId()") == visitor
+    visits = footfall.wait_visits(idsite, lambda v: len(actions_of(v, "action")) == 2,
+                                  "the pageviews on both domains")
+    assert {v["visitorId"] for v in visits} == {visitor}
+    assert [a["url"] for a in actions_of(visits, "action")] == [
+        website.url("/start.html"), f"{other_origin}/landing.html"]
