@@ -107,7 +107,6 @@ def record_ecommerce(ctx: StepContext, hit: Hit, writer: BatchWriter,
     items = parse_items(request.get("ec_items"))
     if items is None:
         return  # valid JSON that is not a list: no conversion at all (Matomo)
-    writer.flush_actions()
     visit = hit.visit
     is_order = request.is_order
     order_id = request.ec_id if is_order else None

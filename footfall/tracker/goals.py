@@ -8,8 +8,6 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from footfall.db.dialects import insert_ignore
-from footfall.db.schema import log_conversion
 from footfall.tracker.actions import DOWNLOAD_KIND, EVENT, OUTLINK_KIND, PAGEVIEW, ActionStore
 from footfall.tracker.hit import Hit
 from footfall.tracker.site_config import Goal
@@ -102,18 +100,17 @@ def record_goals(ctx: StepContext, hit: Hit, writer: BatchWriter, actions: Actio
         goal = ctx.config.goals.get(request.idgoal)
         if goal is not None:
             url = normalize_url(request.url, ctx.config.url_filter) if request.url else ""
-            _convert(ctx, hit, writer, goal, url=url, idaction_url=None, idlink_va=None)
+            _convert(ctx, hit, writer, goal, url=url, idaction_url=None)
         return
     matched = hit.matched_goals if hit.matched_goals is not None else matching_goals(ctx, hit)
     for goal in matched:
         action_row = hit.action_row or {}
         url = normalize_url(hit.action.page_url, ctx.config.url_filter) if hit.action else ""
-        _convert(ctx, hit, writer, goal, url=url, idaction_url=action_row.get("idaction_url"),
-                 idlink_va=hit.idlink_va)
+        _convert(ctx, hit, writer, goal, url=url, idaction_url=action_row.get("idaction_url"))
 
 
 def _convert(ctx: StepContext, hit: Hit, writer: BatchWriter, goal: Goal, *, url: str,
-             idaction_url: int | None, idlink_va: int | None) -> None:
+             idaction_url: int | None) -> None:
     visit = hit.visit
     assert visit is not None
     revenue = hit.request.revenue
@@ -123,9 +120,8 @@ def _convert(ctx: StepContext, hit: Hit, writer: BatchWriter, goal: Goal, *, url
         revenue = goal.revenue
     row = conversion_row(hit, idgoal=goal.idgoal, buster=_buster(goal, hit.time), url=url,
                          revenue=revenue)
-    row.update(idaction_url=idaction_url, idlink_va=idlink_va)
-    writer.flush_actions()
-    ctx.conn.execute(insert_ignore(log_conversion, ctx.conn), row)
+    row.update(idaction_url=idaction_url, idlink_va=None)
+    writer.add_conversion(row, hit.pending_action if idaction_url is not None else None)
     visit.row["visit_goal_converted"] = 1
     writer.touch(visit)
 

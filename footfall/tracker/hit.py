@@ -42,7 +42,7 @@ class Hit:
     action_dimensions: dict[str, str] = field(default_factory=dict)
     visit: Visit | None = None
     is_new_visit: bool = False
-    idlink_va: int | None = None
+    pending_action: Any = None  # writer.PendingAction of the hit's action row
     action_row: dict[str, Any] | None = None
     matched_goals: list[Any] | None = None  # site_config.Goal, when the action was written
 

@@ -97,14 +97,10 @@ class Recorder:
     def _write_action(self, ctx: StepContext, hit: Hit, visit: Visit, values: dict[str, Any],
                       writer: BatchWriter) -> None:
         hit.action_row = values
-        needs_id = ctx.config.has_action_dimensions or goals.may_convert(ctx, hit)
-        if needs_id:
-            hit.idlink_va = writer.insert_action_now(values)
-            if ctx.config.has_action_dimensions:
-                visit.row["last_idlink_va"] = hit.idlink_va
-                writer.touch(visit)
-        else:
-            writer.add_action(values)
+        converts = goals.may_convert(ctx, hit)
+        hit.pending_action = writer.add_action(
+            values, visit, wants_id=converts,
+            is_last_of_visit=ctx.config.has_action_dimensions)
 
     def _track_dates(self, ctx: StepContext, hit: Hit, writer: BatchWriter) -> None:
         timezone = hit.site.timezone

@@ -114,11 +114,18 @@ class GoalCache:
         self.ttl = ttl
         self._entries: dict[tuple[int, int], tuple[float, bool]] = {}
 
-    def exists(self, idsite: int, idgoal: int) -> bool:
+    def cached(self, idsite: int, idgoal: int) -> bool | None:
         entry = self._entries.get((idsite, idgoal))
+        if entry is None:
+            return None
+        fresh = time.monotonic() - entry[0] < (self.ttl if entry[1] else _MISSING_TTL)
+        return entry[1] if fresh else None
+
+    def exists(self, idsite: int, idgoal: int) -> bool:
+        known = self.cached(idsite, idgoal)
+        if known is not None:
+            return known
         now = time.monotonic()
-        if entry is not None and now - entry[0] < (self.ttl if entry[1] else _MISSING_TTL):
-            return entry[1]
         import sqlalchemy as sa
 
         from footfall.db.schema import goal

@@ -34,6 +34,7 @@ PLUGIN_FLAGS = {
 }  # fmt: skip
 LOCATION_PARAMS = ("country", "region", "city", "lat", "long")
 _CONTROL = str.maketrans("", "", "\r\n\0")
+_LEADING_INT = re.compile(r"^\s*([+-]?\d+)")
 
 
 def text(params: Params, name: str, default: str = "") -> str:
@@ -52,7 +53,9 @@ def integer(params: Params, name: str, default: int = 0) -> int:
     value = params.get(name)
     if not isinstance(value, str):
         return default
-    match = re.match(r"^\s*([+-]?\d+)", value)
+    if value.isdigit() and len(value) < 18:
+        return int(value)
+    match = _LEADING_INT.match(value)
     if not match:
         return 0
     return max(min(int(match.group(1)), 2**62), -(2**62))

@@ -9,6 +9,7 @@ import logging
 import time
 from typing import Any
 
+from footfall.auth.users import has_access
 from footfall.services import Services
 from footfall.tracker.actions import DEFAULT_SEARCH_PARAMS, has_custom_action
 from footfall.tracker.enrich.ip import client_ip
@@ -104,21 +105,28 @@ class TrackerService:
                                  search_params=search_params or DEFAULT_SEARCH_PARAMS)
 
     async def goal_exists(self, idsite: int, idgoal: int) -> bool:
+        known = self.goals.cached(idsite, idgoal)
+        if known is not None:
+            return known
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, self.goals.exists, idsite, idgoal)
 
     async def can_write(self, token: str, idsite: int) -> bool:
-        if not token:
-            return False
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(None, self.tokens.can_write, token, idsite)
+        superuser, level = await self._token_access(token, idsite)
+        return superuser or has_access(level, "write")
 
     async def is_superuser(self, token: str) -> bool:
-        if not token:
-            return False
-        loop = asyncio.get_running_loop()
-        superuser, _ = await loop.run_in_executor(None, self.tokens.lookup, token, 0)
+        superuser, _ = await self._token_access(token, 0)
         return superuser
+
+    async def _token_access(self, token: str, idsite: int) -> tuple[bool, str | None]:
+        if not token:
+            return False, None
+        known = self.tokens.cached(token, idsite)
+        if known is not None:
+            return known
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, self.tokens.lookup, token, idsite)
 
     def client_ip(self, peer: str, headers: dict[bytes, bytes]) -> str:
         if not self.proxy_headers:

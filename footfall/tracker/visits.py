@@ -135,17 +135,16 @@ class VisitFinder:
 
     def _by_visitor(self, conn: Connection, hit: Hit, rules: VisitRules) -> Visit | None:
         assert hit.visitor_id is not None
-        key = (hit.idsite, hit.visitor_id)
         latest = hit.time + rules.visit_length
 
         def fits(visit: Visit) -> bool:
             return visit.row["idvisitor"] == hit.visitor_id and visit.last_ts <= latest
 
-        return self._lookup(conn, self.cache.by_visitor, key, fits,
-                            log_visit.c.idvisitor == hit.visitor_id, latest, None)
+        params = {"idsite": hit.idsite, "key": hit.visitor_id, "latest": _utc(latest)}
+        return self._lookup(conn, self.cache.by_visitor, (hit.idsite, hit.visitor_id), fits,
+                            _BY_VISITOR, params)
 
     def _by_config(self, conn: Connection, hit: Hit, rules: VisitRules) -> Visit | None:
-        key = (hit.idsite, hit.config_id)
         latest = hit.time + rules.visit_length
         earliest = hit.time - max(rules.visit_length, rules.look_back)
         uid = hit.uid
@@ -155,14 +154,16 @@ class VisitFinder:
                     and earliest <= visit.last_ts <= latest
                     and (uid is None or visit.row["user_id"] in (None, uid)))
 
-        condition = log_visit.c.config_id == hit.config_id
+        params = {"idsite": hit.idsite, "key": hit.config_id, "latest": _utc(latest),
+                  "earliest": _utc(earliest)}
+        statement = _BY_CONFIG
         if uid is not None:
-            condition = sa.and_(condition, sa.or_(log_visit.c.user_id.is_(None),
-                                                  log_visit.c.user_id == uid))
-        return self._lookup(conn, self.cache.by_config, key, fits, condition, latest, earliest)
+            statement, params["uid"] = _BY_CONFIG_AND_USER, uid
+        return self._lookup(conn, self.cache.by_config, (hit.idsite, hit.config_id), fits,
+                            statement, params)
 
     def _lookup(self, conn: Connection, mapping: dict[Key, int], key: Key, fits: Any,
-                condition: Any, latest: float, earliest: float | None) -> Visit | None:
+                statement: Any, params: dict[str, Any]) -> Visit | None:
         cached = mapping.get(key)
         if cached == _ABSENT:
             return None
@@ -170,7 +171,8 @@ class VisitFinder:
             visit = self.cache.by_id.get(cached)
             if visit is not None and fits(visit):
                 return visit
-        visit = self._query(conn, key[0], condition, latest, earliest)
+        row = conn.execute(statement, params).mappings().first()
+        visit = self.cache.remember(Visit(int(row["idvisit"]), dict(row))) if row else None
         if visit is None or not fits(visit):
             if cached is None:
                 mapping[key] = _ABSENT
@@ -179,20 +181,25 @@ class VisitFinder:
             mapping[key] = visit.idvisit
         return visit
 
-    def _query(self, conn: Connection, idsite: int, condition: Any, latest: float,
-               earliest: float | None) -> Visit | None:
-        epoch = datetime(1970, 1, 1)
-        query = sa.select(log_visit).where(
-            log_visit.c.idsite == idsite, condition,
-            log_visit.c.visit_last_action_time <= epoch + timedelta(seconds=int(latest)))
-        if earliest is not None:
-            query = query.where(
-                log_visit.c.visit_last_action_time >= epoch + timedelta(seconds=int(earliest)))
-        query = query.order_by(log_visit.c.visit_last_action_time.desc()).limit(1)
-        row = conn.execute(query).mappings().first()
-        if row is None:
-            return None
-        return self.cache.remember(Visit(idvisit=int(row["idvisit"]), row=dict(row)))
+
+def _utc(timestamp: float) -> datetime:
+    return datetime(1970, 1, 1) + timedelta(seconds=int(timestamp))
+
+
+# Previous-visit look-ups (reference §3.3), built once: the latest visit by visitor id,
+# and by config id within the window (and, with a user id, of no other user).
+_LATEST_FIRST = log_visit.c.visit_last_action_time.desc()
+_BY_VISITOR = sa.select(log_visit).where(
+    log_visit.c.idsite == sa.bindparam("idsite"), log_visit.c.idvisitor == sa.bindparam("key"),
+    log_visit.c.visit_last_action_time <= sa.bindparam("latest"),
+).order_by(_LATEST_FIRST).limit(1)
+_BY_CONFIG = sa.select(log_visit).where(
+    log_visit.c.idsite == sa.bindparam("idsite"), log_visit.c.config_id == sa.bindparam("key"),
+    log_visit.c.visit_last_action_time <= sa.bindparam("latest"),
+    log_visit.c.visit_last_action_time >= sa.bindparam("earliest"),
+).order_by(_LATEST_FIRST).limit(1)
+_BY_CONFIG_AND_USER = _BY_CONFIG.where(sa.or_(log_visit.c.user_id.is_(None),
+                                              log_visit.c.user_id == sa.bindparam("uid")))
 
 
 def needs_new_visit(hit: Hit, visit: Visit | None, rules: VisitRules) -> bool:

@@ -7,14 +7,21 @@ by the batch get one UPDATE each at the end, with the columns a hit may change.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from footfall.db.dialects import insert_returning_ids
-from footfall.db.schema import archive_invalidation, log_link_visit_action, log_visit, site
+from footfall.db.dialects import insert_ignore, insert_returning_ids
+from footfall.db.schema import (
+    archive_invalidation,
+    log_conversion,
+    log_link_visit_action,
+    log_visit,
+    site,
+)
 from footfall.tracker.clock import utcnow_naive
 from footfall.tracker.visits import Visit
 
@@ -34,12 +41,24 @@ _UPDATE_VISIT = log_visit.update().where(log_visit.c.idvisit == sa.bindparam("b_
     {name: sa.bindparam(name) for name in MUTABLE_VISIT_COLUMNS})
 
 
+@dataclass
+class PendingAction:
+    """An action row waiting for the batch's insert; `idlink_va` is set by it."""
+
+    values: dict[str, Any]
+    visit: Visit
+    wants_id: bool
+    is_last_of_visit: bool
+    idlink_va: int | None = None
+
+
 class BatchWriter:
     """Collects the batch's writes; `flush` sends what is still pending."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self._actions: list[dict[str, Any]] = []
+        self._actions: list[PendingAction] = []
+        self._conversions: list[tuple[dict[str, Any], PendingAction | None]] = []
         self._dirty: dict[int, Visit] = {}
         self._invalidated: set[tuple[int, date]] = set()
         self._oldest_by_site: dict[int, Any] = {}
@@ -48,15 +67,44 @@ class BatchWriter:
         full = {name: row.get(name) for name in VISIT_COLUMNS}
         return insert_returning_ids(self.conn, log_visit, log_visit.c.idvisit, [full])[0]
 
-    def add_action(self, row: dict[str, Any]) -> None:
-        self._actions.append({name: row.get(name) for name in ACTION_COLUMNS})
+    def add_action(self, row: dict[str, Any], visit: Visit, *, wants_id: bool,
+                   is_last_of_visit: bool) -> PendingAction:
+        """Queue an action row; `is_last_of_visit` makes it the visit's last_idlink_va."""
+        pending = PendingAction({name: row.get(name) for name in ACTION_COLUMNS}, visit,
+                                wants_id or is_last_of_visit, is_last_of_visit)
+        self._actions.append(pending)
+        return pending
 
-    def insert_action_now(self, row: dict[str, Any]) -> int:
-        """Insert one action row immediately (its id is needed), after those pending."""
-        self.flush_actions()
-        full = {name: row.get(name) for name in ACTION_COLUMNS}
-        return insert_returning_ids(self.conn, log_link_visit_action,
-                                    log_link_visit_action.c.idlink_va, [full])[0]
+    def add_conversion(self, row: dict[str, Any], action: PendingAction | None) -> None:
+        """Queue a goal conversion (insert-or-ignore); its idlink_va comes from `action`."""
+        self._conversions.append((row, action))
+
+    def flush_actions(self) -> None:
+        if not self._actions:
+            return
+        rows = [pending.values for pending in self._actions]
+        if any(pending.wants_id for pending in self._actions):
+            ids = insert_returning_ids(self.conn, log_link_visit_action,
+                                       log_link_visit_action.c.idlink_va, rows)
+            for pending, new_id in zip(self._actions, ids, strict=True):
+                pending.idlink_va = new_id
+                if pending.is_last_of_visit:
+                    pending.visit.row["last_idlink_va"] = new_id
+                    self.touch(pending.visit)
+        else:
+            self.conn.execute(log_link_visit_action.insert(), rows)
+        self._actions = []
+
+    def flush_conversions(self) -> None:
+        if not self._conversions:
+            return
+        rows = []
+        for row, action in self._conversions:
+            if action is not None:
+                row["idlink_va"] = action.idlink_va
+            rows.append(row)
+        self.conn.execute(insert_ignore(log_conversion, self.conn), rows)
+        self._conversions = []
 
     def touch(self, visit: Visit) -> None:
         self._dirty[visit.idvisit] = visit
@@ -64,13 +112,9 @@ class BatchWriter:
     def invalidate(self, idsite: int, day: date) -> None:
         self._invalidated.add((idsite, day))
 
-    def flush_actions(self) -> None:
-        if self._actions:
-            self.conn.execute(log_link_visit_action.insert(), self._actions)
-            self._actions = []
-
     def flush(self) -> None:
         self.flush_actions()
+        self.flush_conversions()
         if self._dirty:
             rows = []
             for visit in self._dirty.values():
