@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,8 @@ from device_detector import __version__ as _device_detector_version
 from footfall.tracker.enrich.device_cache import DeviceCache, MemoryLru, SqlDeviceCache
 from footfall.tracker.enrich.device_names import CLIENT_TYPE_IDS, DEVICE_TYPE_IDS, brand_code
 from footfall.tracker.enrich.device_parser import ParsedAgent, parse_agent, warm_up_parser
+
+log = logging.getLogger("footfall.enrich")
 
 __all__ = ["DeviceCache", "DeviceDetector", "DeviceInfo", "SqlDeviceCache", "client_hints_key"]
 
@@ -230,7 +233,7 @@ class DeviceDetector:
         stored_keys = {key: client_hints_key(agent, hints) for key, (agent, hints) in missing.items()}
         found: dict[str, DeviceInfo] = {}
         if self.persistent is not None:
-            texts = self.persistent.get_many(stored_keys.values())
+            texts = self._read_persistent(list(stored_keys.values()))
             for key, stored_key in stored_keys.items():
                 if stored_key in texts:
                     found[key] = DeviceInfo.from_json(texts[stored_key])
@@ -239,11 +242,28 @@ class DeviceDetector:
         with self._count_lock:
             self.parses += len(parsed)
         if parsed and self.persistent is not None:
-            self.persistent.put_many({stored_keys[key]: info.to_json() for key, info in parsed.items()})
+            self._write_persistent({stored_keys[key]: info.to_json() for key, info in parsed.items()})
         found.update(parsed)
         for key, info in found.items():
             self.memory.put(key, info)
         return found
+
+    # The persistent cache only saves time: when the database cannot serve it (locked,
+    # gone), detection goes on without it rather than failing the hits of the batch.
+    def _read_persistent(self, keys: list[str]) -> dict[str, str]:
+        assert self.persistent is not None
+        try:
+            return self.persistent.get_many(keys)
+        except Exception:  # noqa: BLE001 - any storage failure, see above
+            log.warning("device cache: read failed; parsing instead", exc_info=True)
+            return {}
+
+    def _write_persistent(self, entries: dict[str, str]) -> None:
+        assert self.persistent is not None
+        try:
+            self.persistent.put_many(entries)
+        except Exception:  # noqa: BLE001 - any storage failure, see above
+            log.warning("device cache: write of %d entries failed", len(entries), exc_info=True)
 
     def _parse_all(self, agents: list[tuple[str, dict[str, Any]]]) -> list[DeviceInfo]:
         if self.parse_threads == 1 or len(agents) < 2:

@@ -203,3 +203,20 @@ def test_new_rules_do_not_reuse_old_persistent_results(engine, monkeypatch):
     upgraded = DeviceDetector(cache=SqlDeviceCache(engine))
     upgraded.detect(CHROME_WINDOWS)
     assert upgraded.parses == 1
+
+
+class _BrokenCache:
+    """A persistent cache whose database is unavailable."""
+
+    def get_many(self, keys):
+        raise RuntimeError("database is locked")
+
+    def put_many(self, entries):
+        raise RuntimeError("database is locked")
+
+
+def test_a_failing_persistent_cache_never_fails_detection(caplog):
+    flaky = DeviceDetector(cache=_BrokenCache())
+    assert flaky.detect(SAFARI_IPHONE).config_os == "IOS"
+    assert flaky.parses == 1
+    assert "device cache" in caplog.text
