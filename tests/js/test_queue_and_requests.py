@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 import pytest
@@ -211,3 +212,20 @@ def test_ecommerce_parameters(page: Any, website: Website, recorder: Recorder) -
     assert order | {"ec_id": "A-1", "revenue": "65.77", "ec_st": "59.98", "ec_tx": "4.8",
                     "ec_sh": "5.99", "ec_dt": "0"} == order
     assert page.evaluate("Matomo.getAsyncTracker().getEcommerceItems()") == {}
+
+
+def test_request_hooks_visitor_id_custom_data_and_js_errors(page: Any, website: Website,
+                                                            recorder: Recorder) -> None:
+    open_tracked(page, website, ["setVisitorId", "ABCDEF0123456789"],
+                 ["appendToTrackingUrl", "bots=1"], ["setCustomData", "plan", "pro"],
+                 ["setCustomRequestProcessing", None], ["enableJSErrorTracking"],
+                 ["trackPageView"])
+    view = wait_hits(page, recorder, 1)[0]
+    assert view["_id"] == "abcdef0123456789" and view["bots"] == "1"
+    assert json.loads(view["data"]) == {"plan": "pro"}
+    page.evaluate("""_paq.push(function () {
+        this.setCustomRequestProcessing(function (query) { return query + '&marked=1'; }); })""")
+    page.evaluate("setTimeout(function () { throw new Error('Boom'); }, 0)")
+    error = wait_hits(page, recorder, 2)[1]
+    assert (error["e_c"], error["e_n"], error["marked"]) == ("JavaScript Errors", "Uncaught Error: Boom", "1")
+    assert re.fullmatch(r".*:\d+:\d+", error["e_a"])  # <file>:<line>:<column>
