@@ -218,12 +218,38 @@ def load_visits(call: ApiCall, query: VisitQuery, *, with_actions: bool = True) 
                          dims["visit"].get(v["idsite"], [])) for v in visits]
 
 
+# flat=1: keys added per action (N is the action's 1-based position), by action type.
+_FLAT_KEYS = {
+    "action": (("pageUrl", "url"), ("pageTitle", "pageTitle")),
+    "outlink": (("outlinkUrl", "url"),), "download": (("downloadUrl", "url"),),
+    "search": (("siteSearchKeyword", "siteSearchKeyword"),),
+    "event": (("eventUrl", "url"), ("eventCategory", "eventCategory"),
+              ("eventAction", "eventAction"), ("eventName", "eventName"),
+              ("eventValue", "eventValue")),
+    "goal": (("visitConvertedGoalId", "goalId"),),
+}
+
+
+def flatten_visit(visit: dict[str, Any]) -> dict[str, Any]:
+    """Add Matomo's flat=1 keys (pageUrl__1, eventCategory__2, entryPageUrl...) to a visit."""
+    flat = dict(visit)
+    for position, action in enumerate(visit["actionDetails"], start=1):
+        for key, source in _FLAT_KEYS.get(action["type"], ()):
+            flat[f"{key}__{position}"] = action.get(source)
+    pages = [a for a in visit["actionDetails"] if a["type"] == "action"]
+    if pages:
+        flat.update({"entryPageUrl": pages[0]["url"], "entryPageTitle": pages[0]["pageTitle"],
+                     "exitPageUrl": pages[-1]["url"], "exitPageTitle": pages[-1]["pageTitle"]})
+    return flat
+
+
 @api_method("Live.getLastVisitsDetails", access="view")
 def get_last_visits_details(call: ApiCall) -> list[dict[str, Any]]:
     """The most recent visits of the sites, with their actions."""
     query = parse_visit_query(call)
-    return load_visits(call, query,
-                       with_actions=not params.flag(call.params, "doNotFetchActions", False))
+    visits = load_visits(call, query,
+                         with_actions=not params.flag(call.params, "doNotFetchActions", False))
+    return [flatten_visit(v) for v in visits] if params.flag(call.params, "flat") else visits
 
 
 def _visitor_bytes(text: str) -> bytes:

@@ -84,6 +84,16 @@ def test_paging_order_and_without_actions(world: LiveWorld) -> None:
     assert all(v["actionDetails"] == [] for v in world.live(doNotFetchActions=1))
 
 
+def test_flat_adds_numbered_keys(world: LiveWorld) -> None:
+    track_two_visits(world)
+    first = world.live(flat=1, filter_sort_order="asc")[0]
+    assert (first["pageUrl__1"], first["pageTitle__1"]) == ("https://example.com/a?x=1", "Page A")
+    assert (first["eventCategory__2"], first["eventValue__2"]) == ("Video", 12.5)
+    assert first["outlinkUrl__3"] == "https://other.example/out"
+    assert first["siteSearchKeyword__4"] == "red shoes"
+    assert first["entryPageTitle"] == first["exitPageTitle"] == "Page A"
+
+
 def test_period_outside_the_visits_is_empty(world: LiveWorld) -> None:
     track_two_visits(world)
     assert world.live(period="day", date="2020-01-01") == []
