@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from footfall import MATOMO_COMPAT_VERSION
-from footfall.api import params, report_api
+from footfall.api import metric_format, params, report_api
 from footfall.api.dispatch import ApiCall, api_method, run_call
 from footfall.api.render.arrays import to_array
 from footfall.api.render.model import DataTable, Map, Simple
@@ -127,13 +127,15 @@ def get_processed_report(call: ApiCall) -> dict[str, Any]:
                          f"{call.params.get('idSite')} not found in the list of available "
                          "reports.")
     report = reports[0]
-    sub_params = {**call.params, "method": f"{module}.{action}",
-                  "format_metrics": call.params.get("format_metrics") or "1"}
+    raw_wanted = str(call.params.get("format_metrics", "")) == "0"
+    sub_params = {**call.params, "method": f"{module}.{action}", "format_metrics": "0"}
     result = run_call(f"{module}.{action}", ApiCall(call.services, sub_params, call.user, http=False))
     site = report_api.access.get_site(call.services, params.site_ids(call.params["idSite"])[0])
     selection = periods.select_periods(str(call.params.get("period")),
                                        str(call.params.get("date")), tz=site.timezone)
     data, row_metadata = _report_data(result)
+    if not raw_wanted:
+        data = _display(data, site.currency)
     names = {m.name: m.title for m in (*report.metrics, *report.processed_metrics)}
     present = _present_columns(data)
     columns = {"label": report.dimension or "Label"} if not report.simple else {}
@@ -158,6 +160,19 @@ def _report_data(result: Any) -> tuple[Any, Any]:
         pairs = {k: _report_data(v) for k, v in result.entries.items()}
         return {k: v[0] for k, v in pairs.items()}, {k: v[1] for k, v in pairs.items()}
     return result, []
+
+
+def _display(data: Any, currency: str) -> Any:
+    """reportData with values formatted for people (reference §2.8)."""
+    if isinstance(data, list):
+        return [_display(row, currency) for row in data]
+    if isinstance(data, dict) and all(isinstance(v, (list, dict)) for v in data.values()) \
+            and data:
+        return {key: _display(value, currency) for key, value in data.items()}
+    if isinstance(data, dict):
+        return {name: metric_format.format_for_report_display(name, value, currency)
+                if name != "label" else value for name, value in data.items()}
+    return data
 
 
 def _present_columns(data: Any) -> list[str]:

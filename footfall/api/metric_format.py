@@ -115,3 +115,17 @@ def format_table(table: DataTable, *, mode: str, types: Mapping[str, str],
 def normalise_mode(raw: Any) -> str:
     text = str(raw if raw is not None else "bc").strip().lower()
     return text if text in ("0", "1", "all", "bc") else "bc"
+
+
+def format_for_report_display(name: str, value: Any, currency: str) -> Any:
+    """API.getProcessedReport's display forms: times hh:mm:ss, money, rates as percents."""
+    if isinstance(value, (str, bool, dict)) or value is None:
+        return value
+    if "time" in name and "generation" not in name:
+        total = int(round(float(value)))
+        return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+    if "revenue" in name or "price" in name:
+        return format_money(value, currency)
+    if is_percent_metric(name) or name.endswith("_rate"):
+        return format_percent(value)
+    return value

@@ -288,4 +288,8 @@ def test_processed_report(world: ApiWorld) -> None:
                                  "nb_actions": "Actions", "bounce_count": "Bounces",
                                  "bounce_rate": "Bounce Rate"}
     assert answer["reportData"][0]["label"] == "Chrome"
+    assert answer["reportData"][0]["bounce_rate"] == "100%"
     assert answer["reportMetadata"][0] == {"segment": "browserCode==CH"}
+    raw = world.root("API.getProcessedReport", idSite=1, apiModule="FootfallTest",
+                     apiAction="getBrowsers", format="json", format_metrics=0, **DAY).json()
+    assert raw["reportData"][0]["bounce_rate"] == 1 and "timerMillis" in raw
