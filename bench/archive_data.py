@@ -57,7 +57,7 @@ QUICK = Size(visits=15_000, actions_per_visit=6.7)
 def cached_database(size: Size, target_dir: Path) -> str:
     """A SQLite database holding the day's raw log (generated once, then copied)."""
     CACHE.mkdir(exist_ok=True)
-    cached = CACHE / f"archive-{size.visits}-{size.actions_per_visit}.sqlite3"
+    cached = CACHE / f"archive-v2-{size.visits}-{size.actions_per_visit}.sqlite3"
     if not cached.exists():
         building = cached.with_suffix(".building")
         building.unlink(missing_ok=True)
@@ -111,6 +111,14 @@ class _Writer:
             visit, rows = self._visit(idvisit, size)
             visits.append(visit)
             actions.extend(rows)
+        # The tracker writes in time order: visits as they start, actions as they happen.
+        visits.sort(key=lambda v: v["visit_first_action_time"])
+        renumber = {v["idvisit"]: number for number, v in enumerate(visits, start=1)}
+        for visit in visits:
+            visit["idvisit"] = renumber[visit["idvisit"]]
+        for action in actions:
+            action["idvisit"] = renumber[action["idvisit"]]
+        actions.sort(key=lambda a: a["server_time"])
         _insert(self.engine, log_action, self._pending_actions)
         _insert(self.engine, log_visit, visits)
         _insert(self.engine, log_link_visit_action, actions)
@@ -217,10 +225,22 @@ class _Writer:
 
 
 def _insert(engine: sa.Engine, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """executemany in chunks, every row with the same keys (missing ones NULL)."""
+    """executemany in chunks straight through the driver (the ORM-free fast path)."""
     columns = sorted({key for row in rows for key in row})
-    statement = table.insert()
+    compiled = table.insert().compile(dialect=engine.dialect, column_keys=columns)
+    positional = compiled.positional
+    order = compiled.positiontup or columns
+    types = {c: table.c[c].type for c in columns}
+    processors = {c: types[c].dialect_impl(engine.dialect).bind_processor(engine.dialect)
+                  for c in columns}
     with engine.begin() as conn:
         for start in range(0, len(rows), 20_000):
-            chunk = [{c: row.get(c) for c in columns} for row in rows[start:start + 20_000]]
-            conn.execute(statement, chunk)
+            chunk = []
+            for row in rows[start:start + 20_000]:
+                values = {c: _bind(processors[c], row.get(c)) for c in columns}
+                chunk.append(tuple(values[c] for c in order) if positional else values)
+            conn.exec_driver_sql(str(compiled), chunk)
+
+
+def _bind(processor: Any, value: Any) -> Any:
+    return processor(value) if processor is not None and value is not None else value

@@ -80,3 +80,43 @@ def module_scenario(build: Callable[[Scenario], Scenario]) -> Callable[..., Iter
 
 def utc_today() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
+
+
+def one_visitor_two_visits(scenario: Scenario) -> Scenario:
+    """OneVisitorTwoVisits (reference V8): outlinks, a download, goals, a search engine."""
+    from footfall.admin.goals import GoalSpec, add_goal
+    from footfall.db.schema import site
+
+    engine = scenario.engine
+    testing.create_site(engine, name="Site", urls=["http://site.com"])
+    with engine.begin() as conn:
+        conn.execute(site.update().values(
+            sitesearch=0, excluded_parameters="excluded_parameter,anotherParameter"))
+    scenario.created(1, "2010-03-05 00:00:00")
+    add_goal(engine, 1, GoalSpec(name="triggered js", match_attribute="manually"))
+    add_goal(engine, 1, GoalSpec(name="matching purchase.htm", match_attribute="url",
+                                 pattern=r"(.*)store\/purchase\.(.*)", pattern_type="regex",
+                                 revenue=1))
+    start_at = datetime(2010, 3, 6, 11, 22, 33)
+
+    def at(minutes: float) -> str:
+        return (start_at + timedelta(minutes=minutes)).isoformat(sep=" ")
+
+    first = {"urlref": "http://referrer.com/page.htm?param=valuewith some spaces"}
+    scenario.hit(1, at(0), "http://example.org/index.htm?excluded_Parameter=SHOULD_NOT_DISPLAY"
+                           "&parameter=Should display", **first)
+    scenario.hit(1, at(3), "http://example.org/")
+    scenario.hit(1, at(6), "http://example.org/",
+                 link="https://outlinks.org/#!outlink-with-fragment-<script>")
+    scenario.hit(1, at(12), "http://example.org/",
+                 download="http://piwik.org/path/again/latest.zip")
+    scenario.hit(1, at(13.2), "http://example.org/",
+                 link="http://outlinks.org/other_outlink#fragment&pk_campaign=Open%20partnership")
+    scenario.hit(1, at(15), "http://example.org/", link="http://dev.piwik.org/svn")
+    scenario.hit(1, at(18), "http://example.org/", idgoal=1, revenue=42)
+    scenario.hit(1, at(24), "http://example.org/", idgoal=1, revenue=42)
+    scenario.hit(1, at(27), "http://example.org/index.htm#ignoredFragment#")
+    scenario.hit(1, at(60), "http://example.org/store/purchase.htm",
+                 urlref="http://search.yahoo.com/search?p=purchase")
+    scenario.server.drain()
+    return scenario
