@@ -116,3 +116,17 @@ def insert_returning_ids(conn: Connection, table: sa.Table, id_column: sa.Column
         return [int(row[0]) for row in conn.execute(statement, rows)]
     return [int(conn.execute(table.insert().values(**row)).inserted_primary_key[0])
             for row in rows]
+
+
+def separate_queue_url(url: str) -> str | None:
+    """Where the tracker's ingest queue lives when not in the main database.
+
+    SQLite has one writer per file: a queue in the raw-log file would make every
+    acknowledgement wait for the pipeline's transactions, so it gets a file of its
+    own beside the database. PostgreSQL and MariaDB lock rows: same database.
+    """
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return None
+    path = url.removeprefix("sqlite:///")
+    stem = path[:-len(".sqlite3")] if path.endswith(".sqlite3") else path
+    return f"sqlite:///{stem}-queue.sqlite3"

@@ -427,6 +427,15 @@ ingest_order = sa.Table(
     sa.Column("idorder", sa.String(100), primary_key=True),
 )
 
+# The last queue row whose hits are in the raw log, written in the same transaction as
+# those rows: with a queue in another database (SQLite), this is what makes processing
+# exactly-once (rows up to it are skipped and deleted).
+ingest_progress = sa.Table(
+    "ingest_progress", metadata,
+    sa.Column("name", sa.String(50), primary_key=True),
+    sa.Column("last_id", sa.BigInteger, nullable=False),
+)
+
 # Queue rows whose processing raised an unexpected error, kept for inspection.
 ingest_failed = sa.Table(
     "ingest_failed", metadata,
