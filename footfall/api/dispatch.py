@@ -248,14 +248,31 @@ def answer(request: Request, merged: dict[str, Any], token_by_post: bool) -> Res
         result = finish_result(result, merged, http=True)
         options = enrich_options(options, merged, services)
         body, content_type = render_result(result, fmt, options)
-        return _response(body, content_type, fmt, 200, options)
+        response = _response(body, content_type, fmt, 200, options)
     except InvalidFormat as error:
-        return Response(f"Error: {error}", status_code=200, media_type="text/plain; charset=utf-8")
+        response = Response(f"Error: {error}", status_code=200,
+                            media_type="text/plain; charset=utf-8")
     except FootfallError as error:
-        return error_response(str(error), fmt, options, http_status(error))
+        response = error_response(str(error), fmt, options, http_status(error))
     except Exception:  # a bug must still answer in the client's format
         log.exception("API call failed: %s", request.url)
-        return error_response("An unexpected error occurred.", fmt, options, 500)
+        response = error_response("An unexpected error occurred.", fmt, options, 500)
+    response.headers.update(cors_headers(request))
+    return response
+
+
+def cors_headers(request: Request) -> dict[str, str]:
+    """[General] cors_domains[]: echo an allowed Origin (or any, with '*'), as Matomo does."""
+    allowed = [d.strip() for d in request.app.state.services.settings.get_list(
+        "General", "cors_domains") if d.strip()]
+    origin = request.headers.get("origin")
+    if not allowed or not origin:
+        return {}
+    headers = {"Vary": "Origin"}
+    if "*" in allowed or origin.rstrip("/") in [d.rstrip("/") for d in allowed]:
+        headers["Access-Control-Allow-Origin"] = origin
+        headers["Access-Control-Allow-Credentials"] = "true"
+    return headers
 
 
 def enrich_options(options: RenderOptions, merged: Mapping[str, Any],

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from sqlalchemy.engine import Engine
 
+from footfall import testing
 from footfall.api.dispatch import all_method_names, find_method
 from footfall.auth import users
 from footfall.reports import registry
@@ -293,3 +296,21 @@ def test_processed_report(world: ApiWorld) -> None:
     raw = world.root("API.getProcessedReport", idSite=1, apiModule="FootfallTest",
                      apiAction="getBrowsers", format="json", format_metrics=0, **DAY).json()
     assert raw["reportData"][0]["bounce_rate"] == 1 and "timerMillis" in raw
+
+
+def test_cors_headers_for_configured_domains(tmp_path: Path, db_url: str, engine: Engine) -> None:
+    settings = testing.make_settings(tmp_path / "data", db_url,
+                                     **{"General.cors_domains": ["https://app.example"]})
+    testing.create_site(engine)
+    token = testing.create_superuser_token(engine)
+    query = {"module": "API", "method": "API.getMatomoVersion", "format": "json",
+             "token_auth": token}
+    with testing.serve_in_thread(settings) as server:
+        allowed = server.client.get(server.url("/index.php"), params=query,
+                                    headers={"Origin": "https://app.example"})
+        other = server.client.get(server.url("/index.php"), params=query,
+                                  headers={"Origin": "https://evil.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example"
+    assert allowed.headers["access-control-allow-credentials"] == "true"
+    assert allowed.headers["vary"] == "Origin"
+    assert "access-control-allow-origin" not in other.headers and other.headers["vary"] == "Origin"
