@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from footfall import sites
 from footfall.api import params
 from footfall.api.dispatch import ApiCall, api_method, requested_site_ids
 from footfall.api.live_actions import action_details, pretty_duration, unix
-from footfall.archive.periods import local_now, select_periods, site_tzinfo
+from footfall.archive.periods import local_now, make_period, select_periods, site_tzinfo
 from footfall.db.schema import custom_dimensions, log_visit
 from footfall.errors import BadRequest
 from footfall.tracker.enrich import device_names
@@ -50,23 +50,35 @@ class VisitQuery:
     visitor_id: bytes | None = None
 
 
+def _period_window(period: str, date_text: str, tz: str) -> tuple[datetime, datetime | None]:
+    """[since, until) in UTC for `period` + `date`.
+
+    As in Matomo, a window reaching today has no end, and a single period containing today
+    starts at the beginning of the period containing yesterday (visits still going on).
+    """
+    selection = select_periods(period, date_text, tz=tz)
+    first, last = selection.periods[0], selection.periods[-1]
+    since, until = first.utc_bounds(tz)[0], last.utc_bounds(tz)[1]
+    today = local_now(tz).date()
+    if not last.contains(today):
+        return since, until
+    if not selection.multiple and first.kind != "range":
+        since = make_period(first.kind, today - timedelta(days=1)).utc_bounds(tz)[0]
+    return since, None
+
+
 def _time_window(call: ApiCall, idsite: int) -> tuple[datetime | None, datetime | None]:
-    """[since, until) in UTC for `period` + `date`; today's window starts yesterday (as Matomo)."""
     period, date_text = params.text(call.params, "period"), params.text(call.params, "date")
     since: datetime | None = None
+    until: datetime | None = None
     if period and date_text:
         tz = sites.get_site(call.services.db.reader, idsite).timezone
-        selection = select_periods(period, date_text, tz=tz)
-        start, end = selection.periods[0].utc_bounds(tz), selection.periods[-1].utc_bounds(tz)
-        today = local_now(tz).date()
-        if selection.periods[-1].contains(today) or date_text.strip().lower() == "today":
-            yesterday = select_periods(period, (today - timedelta(days=1)).isoformat(), tz=tz)
-            return yesterday.single.utc_bounds(tz)[0], None
-        return start[0], end[1]
+        since, until = _period_window(period, date_text, tz)
     minimum = params.integer(call.params, "minTimestamp", 0)
-    if minimum:
-        since = datetime.utcfromtimestamp(minimum)
-    return since, None
+    if minimum > 0:
+        from_minimum = datetime.fromtimestamp(minimum, UTC).replace(tzinfo=None)
+        since = max(since, from_minimum) if since else from_minimum
+    return since, until
 
 
 def parse_visit_query(call: ApiCall) -> VisitQuery:
