@@ -130,3 +130,23 @@ def separate_queue_url(url: str) -> str | None:
     path = url.removeprefix("sqlite:///")
     stem = path[:-len(".sqlite3")] if path.endswith(".sqlite3") else path
     return f"sqlite:///{stem}-queue.sqlite3"
+
+
+def immediate_transactions(engine: Engine) -> None:
+    """SQLite: every transaction of `engine` takes the write lock when it begins.
+
+    A deferred SQLite transaction that reads, then writes after another connection
+    committed fails at once (SQLITE_BUSY_SNAPSHOT, which no busy timeout retries). The
+    tracker's pipeline reads before it writes, so its engine begins IMMEDIATE instead.
+    Other engines are left alone.
+    """
+    if dialect_name(engine) != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _manual_transactions(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin_immediate(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

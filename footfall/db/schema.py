@@ -409,6 +409,7 @@ ingest_queue = sa.Table(
     "ingest_queue", metadata,
     sa.Column("id", BigId, primary_key=True, autoincrement=True),
     sa.Column("payload", LongText, nullable=False),
+    sqlite_autoincrement=True,  # ids never reused: they order the queue
 )
 
 # Which process may consume ingest_queue (exactly one at a time).
