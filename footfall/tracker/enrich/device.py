@@ -26,9 +26,10 @@ from typing import Any
 
 from device_detector import __version__ as _device_detector_version
 
-from footfall.tracker.enrich.device_cache import DeviceCache, MemoryLru, SqlDeviceCache
+from footfall.tracker.enrich.device_cache import DeviceCache, SqlDeviceCache
 from footfall.tracker.enrich.device_names import CLIENT_TYPE_IDS, DEVICE_TYPE_IDS, brand_code
 from footfall.tracker.enrich.device_parser import ParsedAgent, parse_agent, warm_up_parser
+from footfall.tracker.enrich.lru import MemoryLru
 
 log = logging.getLogger("footfall.enrich")
 

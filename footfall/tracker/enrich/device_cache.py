@@ -7,17 +7,16 @@ DeviceDetectorCache) keeps that true across restarts and log imports.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from typing import Generic, Protocol, TypeVar
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from footfall.db import schema
+from footfall.tracker.enrich.lru import MemoryLru
 
-V = TypeVar("V")
+__all__ = ["DeviceCache", "MemoryLru", "SqlDeviceCache"]
 
 # Keys per statement when reading or writing the table (bind-parameter limits).
 _CHUNK = 500
@@ -29,32 +28,6 @@ class DeviceCache(Protocol):
     def get_many(self, keys: Iterable[str]) -> dict[str, str]: ...
 
     def put_many(self, entries: Mapping[str, str]) -> None: ...
-
-
-class MemoryLru(Generic[V]):
-    """A thread-safe bounded LRU map."""
-
-    def __init__(self, max_entries: int) -> None:
-        self.max_entries = max(1, max_entries)
-        self._items: OrderedDict[str, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def get(self, key: str) -> V | None:
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: str, value: V) -> None:
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.max_entries:
-                self._items.popitem(last=False)
 
 
 class SqlDeviceCache:

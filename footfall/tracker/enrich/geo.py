@@ -13,6 +13,7 @@ from footfall.errors import ConfigError
 from footfall.tracker.enrich.datafiles import load_json
 from footfall.tracker.enrich.ip import parse_ip
 from footfall.tracker.enrich.language import UNKNOWN, country_from_language
+from footfall.tracker.enrich.lru import MemoryLru
 
 _COORDINATE_PLACES = Decimal("0.000001")  # DECIMAL(9,6)
 
@@ -48,14 +49,19 @@ def is_country_code(code: str) -> bool:
 
 
 class GeoLocator:
-    """Locates visitors; open the databases once, at start-up, and share the object."""
+    """Locates visitors; open the databases once, at start-up, and share the object.
 
-    def __init__(self, *, city_db: str | None = None, asn_db: str | None = None) -> None:
+    The databases are read with `maxminddb` directly (plain records are many times
+    cheaper than geoip2's model objects), and answers are memoised per address:
+    a visitor's hits come from the same address.
+    """
+
+    def __init__(
+        self, *, city_db: str | None = None, asn_db: str | None = None, memory_entries: int = 65_536
+    ) -> None:
         self._city = _open_reader(city_db)
         self._asn = _open_reader(asn_db)
-        self._city_is_country_db = bool(
-            self._city is not None and "country" in self._city.metadata().database_type.lower()
-        )
+        self._memo: MemoryLru[tuple[dict[str, Any] | None, str | None]] = MemoryLru(memory_entries)
 
     @property
     def has_database(self) -> bool:
@@ -74,37 +80,34 @@ class GeoLocator:
         """Where `ip` is (database) or, without a database or a match, the language guess."""
         if self._city is None and self._asn is None:
             return Location(location_country=country_from_language(accept_language))
-        record = self._city_record(ip)
-        provider = self._provider(ip)
+        record, provider = self._lookup(ip)
         if record is None:
             country = country_from_language(accept_language)
             return Location(location_country=country, location_provider=provider)
         return _location_from(record, provider, accept_language)
 
-    def _city_record(self, ip: str) -> Any | None:
-        ip = _lookup_form(ip)
-        if self._city is None or not ip:
-            return None
-        import geoip2.errors
+    def _lookup(self, ip: str) -> tuple[dict[str, Any] | None, str | None]:
+        """(city/country record, provider) of an address, memoised."""
+        known = self._memo.get(ip)
+        if known is not None:
+            return known
+        address = _lookup_form(ip)
+        record = _record(self._city, address)
+        asn = _record(self._asn, address)
+        provider = str(asn.get("autonomous_system_organization") or "")[:200] or None if asn else None
+        answer = (record, provider)
+        self._memo.put(ip, answer)
+        return answer
 
-        try:
-            if self._city_is_country_db:
-                return self._city.country(ip)
-            return self._city.city(ip)
-        except (geoip2.errors.AddressNotFoundError, ValueError):
-            return None
 
-    def _provider(self, ip: str) -> str | None:
-        ip = _lookup_form(ip)
-        if self._asn is None or not ip:
-            return None
-        import geoip2.errors
-
-        try:
-            answer = self._asn.asn(ip)
-        except (geoip2.errors.AddressNotFoundError, ValueError):
-            return None
-        return (answer.autonomous_system_organization or "")[:200] or None
+def _record(reader: Any | None, address: str) -> dict[str, Any] | None:
+    if reader is None or not address:
+        return None
+    try:
+        found = reader.get(address)
+    except ValueError:  # e.g. an IPv6 address in an IPv4-only database
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def _lookup_form(ip: str) -> str:
@@ -120,31 +123,35 @@ def _open_reader(path: str | None) -> Any | None:
     """Open a MaxMind-format database, or say clearly which setting points nowhere."""
     if not path:
         return None
-    import geoip2.database
     import maxminddb
 
     try:
-        return geoip2.database.Reader(path)
+        return maxminddb.open_database(path)
     except FileNotFoundError as error:
         raise ConfigError(f"geolocation: database file not found: {path}") from error
     except (maxminddb.InvalidDatabaseError, ValueError) as error:
         raise ConfigError(f"geolocation: not a MaxMind-format database: {path}: {error}") from error
 
 
-def _location_from(record: Any, provider: str | None, accept_language: str | None) -> Location:
-    country = (record.country.iso_code or "").lower()
+def _name(entry: Any) -> str | None:
+    """The English name of a city (what geoip2 gives by default)."""
+    names = entry.get("names") if isinstance(entry, dict) else None
+    return str(names.get("en")) if isinstance(names, dict) and names.get("en") else None
+
+
+def _location_from(record: dict[str, Any], provider: str | None, accept_language: str | None) -> Location:
+    country = str((record.get("country") or {}).get("iso_code") or "").lower()
     if not country:
         country = country_from_language(accept_language)
-    city = getattr(record, "city", None)
-    subdivisions = getattr(record, "subdivisions", None)
-    location = getattr(record, "location", None)
-    region = subdivisions.most_specific.iso_code if subdivisions else None
+    subdivisions = record.get("subdivisions") or []
+    region = str(subdivisions[-1].get("iso_code") or "") if subdivisions else ""  # most specific
+    location = record.get("location") or {}
     return Location(
         location_country=country[:3],
-        location_region=(region or None) and region[:3],
-        location_city=(city.name if city is not None else None) or None,
-        location_latitude=_coordinate(location.latitude if location is not None else None),
-        location_longitude=_coordinate(location.longitude if location is not None else None),
+        location_region=region[:3] or None,
+        location_city=_name(record.get("city")),
+        location_latitude=_coordinate(location.get("latitude")),
+        location_longitude=_coordinate(location.get("longitude")),
         location_provider=provider,
     )
 
