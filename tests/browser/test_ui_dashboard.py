@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,18 @@ def _log_in(page: Any, server: testing.RunningServer, login: str) -> None:
     page.get_by_label("Username").fill(login)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+def _pick_a_day(page: Any, yesterday: str) -> None:
+    """Use the period picker: choosing 'Day' swaps the two range fields for one date field."""
+    page.locator("details.period-picker summary").click()
+    single, start = page.get_by_label("Date", exact=True), page.get_by_label("From", exact=True)
+    assert start.is_visible() and not single.is_visible()
+    page.get_by_label("Period", exact=True).select_option("day")
+    assert single.is_visible() and not start.is_visible()
+    single.fill(yesterday)
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**period=day**")
 
 
 def test_dashboard_shows_chart_figures_and_tables_from_footfall_only(
@@ -62,6 +75,10 @@ def test_dashboard_shows_chart_figures_and_tables_from_footfall_only(
         assert page.locator("#widget-browsers tbody tr").count() >= 1
         assert "Chrome" in page.locator("#widget-browsers").inner_text()
         page.screenshot(path=str(_screenshot_path(tmp_path, "dashboard.png")), full_page=True)
+
+        _pick_a_day(page, yesterday=(date.today() - timedelta(days=1)).isoformat())
+        assert "period=day" in page.url
+        assert page.locator("svg.chart circle.chart-dot").count() == 30  # the 30 days up to it
 
         page.get_by_role("link", name="Visits Log").click()
         page.wait_for_url(f"**/site/{idsite}/visits*")

@@ -11,7 +11,7 @@
     var isRange = select.value === "range";
     single.hidden = isRange;
     range.hidden = !isRange;
-    single.querySelector("input").disabled = isRange;
+    single.querySelectorAll("input").forEach(function (input) { input.disabled = isRange; });
     range.querySelectorAll("input").forEach(function (input) { input.disabled = !isRange; });
   }
 
