@@ -53,7 +53,7 @@ class GeoLocator:
 
     The databases are read with `maxminddb` directly (plain records are many times
     cheaper than geoip2's model objects), and answers are memoised per address:
-    a visitor's hits come from the same address.
+    a visitor's hits come from the same address and browser.
     """
 
     def __init__(
@@ -61,7 +61,7 @@ class GeoLocator:
     ) -> None:
         self._city = _open_reader(city_db)
         self._asn = _open_reader(asn_db)
-        self._memo: MemoryLru[tuple[dict[str, Any] | None, str | None]] = MemoryLru(memory_entries)
+        self._memo: MemoryLru[Location] = MemoryLru(memory_entries)
 
     @property
     def has_database(self) -> bool:
@@ -80,24 +80,22 @@ class GeoLocator:
         """Where `ip` is (database) or, without a database or a match, the language guess."""
         if self._city is None and self._asn is None:
             return Location(location_country=country_from_language(accept_language))
-        record, provider = self._lookup(ip)
-        if record is None:
-            country = country_from_language(accept_language)
-            return Location(location_country=country, location_provider=provider)
-        return _location_from(record, provider, accept_language)
+        key = f"{ip}\n{accept_language or ''}"
+        known = self._memo.get(key)
+        if known is None:
+            known = self._locate(ip, accept_language)
+            self._memo.put(key, known)
+        return known
 
-    def _lookup(self, ip: str) -> tuple[dict[str, Any] | None, str | None]:
-        """(city/country record, provider) of an address, memoised."""
-        known = self._memo.get(ip)
-        if known is not None:
-            return known
+    def _locate(self, ip: str, accept_language: str | None) -> Location:
         address = _lookup_form(ip)
         record = _record(self._city, address)
         asn = _record(self._asn, address)
         provider = str(asn.get("autonomous_system_organization") or "")[:200] or None if asn else None
-        answer = (record, provider)
-        self._memo.put(ip, answer)
-        return answer
+        if record is None:
+            country = country_from_language(accept_language)
+            return Location(location_country=country, location_provider=provider)
+        return _location_from(record, provider, accept_language)
 
 
 def _record(reader: Any | None, address: str) -> dict[str, Any] | None:

@@ -93,3 +93,10 @@ def test_missing_or_broken_database_is_a_clear_config_error(tmp_path):
     broken.write_bytes(b"this is not a database")
     with pytest.raises(ConfigError, match="not a MaxMind-format database"):
         GeoLocator(city_db=str(broken))
+
+
+def test_memoised_answers_still_depend_on_the_language(locator):
+    assert locator.locate("192.0.2.56", "fr").location_country == "fr"
+    assert locator.locate("192.0.2.56", "de").location_country == "de"
+    assert locator.locate("192.0.2.56", "fr").location_country == "fr"
+    assert locator.locate("81.2.69.160", "fr") is locator.locate("81.2.69.160", "fr")
