@@ -28,16 +28,17 @@ def finish_result(result: Any, request: Mapping[str, Any], *, http: bool) -> Any
             return Success()
         if set(result) == {"value"} and not isinstance(result["value"], (dict, list)):
             return result["value"]  # some methods wrap scalars as JSON would show them
-        return _filter_dict(result, request)
+        return _filter_dict(result, request, http=http)
     if isinstance(result, (list, tuple)):
         return filter_list(list(result), request, http=http)
     return result
 
 
-def _filter_dict(result: dict[str, Any], request: Mapping[str, Any]) -> dict[str, Any]:
-    # numerically keyed maps come out of Matomo's HTTP API as lists (reference §1.6)
-    if result and all(isinstance(k, int) for k in result):
-        return result
+def _filter_dict(result: dict[Any, Any], request: Mapping[str, Any], *, http: bool) -> Any:
+    """Numerically keyed maps (Goals.getGoals by idgoal) come out of Matomo's HTTP API as
+    lists, because the array filters re-index them (reference §1.6)."""
+    if result and all(isinstance(k, int) and not isinstance(k, bool) for k in result):
+        return filter_list(list(result.values()), request, http=http)
     return result
 
 

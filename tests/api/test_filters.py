@@ -173,3 +173,18 @@ def test_find_subtable_by_id() -> None:
     found = reshape.find_subtable(table, 1)
     assert found is not None and labels(found) == ["Firefox 3.6", "Firefox 4.0"]
     assert reshape.find_subtable(table, 99) is None
+
+
+def test_array_results_get_matomos_array_filters() -> None:
+    from footfall.api.postprocess import finish_result
+
+    sites = [{"idsite": i, "name": f"site {i}", "main_url": f"https://{i}.example"}
+             for i in range(1, 151)]
+    assert len(finish_result(sites, {}, http=True)) == 100  # the HTTP default limit
+    assert len(finish_result(sites, {}, http=False)) == 150
+    found = finish_result(sites, {"filter_pattern": "^site 1[0-9]$", "filter_column": ["name"],
+                                  "showColumns": "idsite", "filter_limit": "-1"}, http=True)
+    assert found == [{"idsite": i} for i in range(10, 20)]
+    keyed = finish_result({2: {"idgoal": 2}, 5: {"idgoal": 5}}, {"filter_offset": "1"}, http=True)
+    assert keyed == [{"idgoal": 5}]  # re-indexed into a list, as over Matomo's HTTP API
+    assert finish_result({"value": 3}, {}, http=True) == 3
