@@ -6,7 +6,6 @@ import sqlalchemy as sa
 
 from footfall.archive.archiver import ArchiveView, DayContext, Records
 from footfall.archive.datatable import DataTable, Row
-from footfall.reports import registry
 from footfall.reports.metrics import VISITS_PERCENTAGE, as_number, metric
 from footfall.reports.registry import Family, ReportDefinition, ReportRequest
 
@@ -38,7 +37,7 @@ def build_plugins(view: ArchiveView, request: ReportRequest) -> DataTable:
     return DataTable(rows, metadata={"totals": {"nb_visits": total}})
 
 
-FAMILY = registry.register(Family(
+FAMILY = Family(
     name="DevicePlugins", archive_day=archive_day,
     reports=[ReportDefinition(
         module="DevicePlugins", action="getPlugin", name="Browser Plugins", category="Visitors",
@@ -46,4 +45,4 @@ FAMILY = registry.register(Family(
         metrics=(metric("nb_visits"),), processed_metrics=(VISITS_PERCENTAGE,),
         constant_rows=True,
         documentation="How many visits had each browser plugin enabled.")],
-))
+)

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from footfall.archive.archiver import ArchiveView, DayContext, Records
 from footfall.archive.datatable import DataTable, Row
-from footfall.reports import registry
 from footfall.reports.common import (
     dimension_table,
     relabel,
@@ -119,7 +118,7 @@ def _report(action: str, name: str, dimension: str, build: Any) -> Any:
                                       "recognised it from the user agent.")
 
 
-FAMILY = registry.register(Family(
+FAMILY = Family(
     name="DevicesDetection", archive_day=archive_day,
     table_limits={name: LIMIT for name in (
         "DevicesDetection_types", "DevicesDetection_brands", "DevicesDetection_models",
@@ -142,4 +141,4 @@ FAMILY = registry.register(Family(
         _report("getBrowserEngines", "Browser engines", "Browser engine",
                 relabel_build("DevicesDetection_browserEngines", _engine_row)),
     ],
-))
+)

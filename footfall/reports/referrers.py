@@ -15,7 +15,6 @@ import sqlalchemy as sa
 
 from footfall.archive.archiver import ArchiveView, DayContext, Records
 from footfall.archive.datatable import DataTable, Row, add_row, sort_rows, sum_columns
-from footfall.reports import registry
 from footfall.reports.common import relabel, segment_value, visit_report
 from footfall.reports.metrics import CONVERSION_RATE, VISIT_PROCESSED_METRICS, group_visits
 from footfall.reports.registry import Family, ReportRequest
@@ -297,7 +296,7 @@ REPORTS = [
            "Referrers_keywordByCampaign"),
 ]
 
-FAMILY = registry.register(Family(
+FAMILY = Family(
     name="Referrers", archive_day=archive_day, reports=REPORTS,
     table_limits={name: LIMITS for name in (*TWO_LEVEL, "Referrers_type")},
-))
+)

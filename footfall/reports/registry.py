@@ -6,7 +6,8 @@ raw log (`archive_day`), how longer periods combine (`archive_period`, by
 default sums), and its `ReportDefinition`s (API method, name, category,
 dimension, metrics, processed metrics, documentation, how to turn the
 archive into the answer). Families register themselves with `register`
-(core ones through ``footfall.reports.core``; plugins the same way).
+(core ones through the `footfall_report_families` plugin hook, as a default
+plugin in ``footfall.reports.core``; outside plugins the same way).
 
 For the API layer:
 
@@ -234,12 +235,16 @@ def table_totals(table: DataTable) -> dict[str, float]:
     return totals
 
 
-_core_loaded = False
+_plugins_loaded = False
 
 
 def _load_core() -> None:
-    """Import the core families once; they register themselves on import."""
-    global _core_loaded
-    if not _core_loaded:
-        _core_loaded = True
-        import footfall.reports.core  # noqa: F401
+    """Register the families every plugin (the core ones first) offers, once."""
+    global _plugins_loaded
+    if not _plugins_loaded:
+        _plugins_loaded = True
+        from footfall.plugins.manager import plugin_manager
+
+        for offered in plugin_manager().hook.footfall_report_families():
+            for family in offered:
+                _FAMILIES.setdefault(family.name, family)

@@ -7,7 +7,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from footfall.archive.archiver import DayContext, Records
-from footfall.reports import registry
 from footfall.reports.common import (
     dimension_table,
     relabel_build,
@@ -44,7 +43,7 @@ def _configuration_row(key: str) -> tuple[str, dict[str, Any]]:
     return label, {}
 
 
-FAMILY = registry.register(Family(
+FAMILY = Family(
     name="Resolution", archive_day=archive_day,
     table_limits={"Resolution_resolution": ("datatable_archiving_maximum_rows_standard", None),
                   "Resolution_configuration": ("datatable_archiving_maximum_rows_standard", None)},
@@ -58,4 +57,4 @@ FAMILY = registry.register(Family(
                      build=relabel_build("Resolution_configuration", _configuration_row),
                      documentation="Visits by operating system, browser and resolution."),
     ],
-))
+)

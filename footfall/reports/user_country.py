@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from footfall.archive.archiver import ArchiveView, DayContext, Records
 from footfall.archive.datatable import DataTable, Row, sum_columns
-from footfall.reports import registry
 from footfall.reports.common import (
     continent_of_country,
     dimension_table,
@@ -111,7 +110,7 @@ def _report(action: str, name: str, dimension: str, build: Any, doc: str) -> Any
                         documentation=doc)
 
 
-FAMILY = registry.register(Family(
+FAMILY = Family(
     name="UserCountry", archive_day=archive_day,
     table_limits={name: ("datatable_archiving_maximum_rows_standard", None)
                   for name in ("UserCountry_country", "UserCountry_region", "UserCountry_city")},
@@ -126,4 +125,4 @@ FAMILY = registry.register(Family(
         _report("getCity", "City", "City", relabel_build("UserCountry_city", _city_row),
                 "Visits by city (from a geolocation database)."),
     ],
-))
+)

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from footfall.archive.archiver import ArchiveView, DayContext, Records
 from footfall.archive.datatable import DataTable
-from footfall.reports import registry
 from footfall.reports.common import dimension_table, relabel, segment_value, visit_report
 from footfall.reports.registry import Family, ReportRequest
 
@@ -35,10 +34,10 @@ def build_users(view: ArchiveView, request: ReportRequest) -> DataTable:
     return relabel(view.table("UserId_users"), _user_row)
 
 
-FAMILY = registry.register(Family(
+FAMILY = Family(
     name="UserId", archive_day=archive_day,
     table_limits={"UserId_users": ("datatable_archiving_maximum_rows_userid_users", None)},
     reports=[visit_report("UserId", "getUsers", "User IDs", category="Visitors",
                           subcategory="User IDs", dimension="User ID", build=build_users,
                           documentation="Visits of each user id set with setUserId.")],
-))
+)

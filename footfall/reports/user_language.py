@@ -7,7 +7,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from footfall.archive.archiver import DayContext, Records
-from footfall.reports import registry
 from footfall.reports.common import (
     dimension_table,
     english_names,
@@ -54,7 +53,7 @@ def _code_row(stored: str) -> tuple[str, dict[str, Any]]:
     return f"{name} ({tag})", {"segment": f"languageCode=={segment_value(tag)}"}
 
 
-FAMILY = registry.register(Family(
+FAMILY = Family(
     name="UserLanguage", archive_day=archive_day,
     table_limits={"UserLanguage_language": ("datatable_archiving_maximum_rows_standard", None)},
     reports=[
@@ -67,4 +66,4 @@ FAMILY = registry.register(Family(
                      build=relabel_build("UserLanguage_language", _code_row),
                      documentation="Visits by the exact language code (with region)."),
     ],
-))
+)

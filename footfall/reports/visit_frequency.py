@@ -10,7 +10,6 @@ from footfall.archive.archiver import ArchiveView, DayContext, PeriodContext, Re
 from footfall.archive.datatable import DataTable, Row
 from footfall.archive.sources import visit_filter
 from footfall.db.schema import log_visit
-from footfall.reports import registry
 from footfall.reports.metrics import VISIT_PROCESSED_METRICS, group_visits, metric
 from footfall.reports.registry import Family, ReportDefinition, ReportRequest
 from footfall.reports.visits_summary import BOUNCE_RATE, SUMMARY_COLUMNS, UNIQUE_COLUMNS, has_uniques
@@ -68,5 +67,5 @@ GET = ReportDefinition(
     metrics=tuple(metric(f"{name}_{suffix}") for suffix in SUFFIXES for name in SUMMARY_COLUMNS),
     documentation="The visit summary of new visits and of returning visits.")
 
-FAMILY = registry.register(Family(
-    name="VisitFrequency", archive_day=archive_day, reports=[GET], finish_period=finish_period))
+FAMILY = Family(
+    name="VisitFrequency", archive_day=archive_day, reports=[GET], finish_period=finish_period)

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from footfall.archive.archiver import ArchiveView, DayContext, Records
 from footfall.archive.datatable import DataTable, Row
 from footfall.archive.periods import site_tzinfo
-from footfall.reports import registry
 from footfall.reports.common import dimension_table, visit_report
 from footfall.reports.registry import Family, ReportRequest
 
@@ -73,7 +72,7 @@ def _report(action: str, name: str, dimension: str, build: Any, doc: str) -> Any
                         default_sort=None, constant_rows=True)
 
 
-FAMILY = registry.register(Family(
+FAMILY = Family(
     name="VisitTime", archive_day=archive_day,
     reports=[
         _report("getVisitInformationPerServerTime", "Visits per server time", "Server time",
@@ -83,4 +82,4 @@ FAMILY = registry.register(Family(
         _report("getByDayOfWeek", "Visits by Day of Week", "Day of the week", build_day_of_week,
                 "Visits by day of the week."),
     ],
-))
+)

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from footfall.archive.archiver import ArchiveView, DayContext, Records
 from footfall.archive.datatable import DataTable, Row
-from footfall.reports import registry
 from footfall.reports.metrics import VISITS_PERCENTAGE, metric
 from footfall.reports.registry import Family, ReportDefinition, ReportRequest
 
@@ -130,7 +129,7 @@ def _report(action: str, name: str, record: str, dimension: str, percent: bool =
         documentation=f"Visits grouped by {dimension.lower()}.")
 
 
-FAMILY = registry.register(Family(
+FAMILY = Family(
     name="VisitorInterest", archive_day=archive_day,
     reports=[
         _report("getNumberOfVisitsPerVisitDuration", "Visits per visit duration",
@@ -142,4 +141,4 @@ FAMILY = registry.register(Family(
         _report("getNumberOfVisitsByDaysSinceLast", "Visits by days since last visit",
                 "VisitorInterest_daysSinceLastVisit", "Days since last visit"),
     ],
-))
+)

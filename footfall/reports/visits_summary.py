@@ -11,7 +11,6 @@ from footfall.archive.datatable import DataTable, Row
 from footfall.archive.periods import Period
 from footfall.archive.sources import visit_filter
 from footfall.db.schema import log_visit
-from footfall.reports import registry
 from footfall.reports.metrics import (
     ACTIONS_PER_VISIT,
     AVG_TIME_ON_SITE,
@@ -96,7 +95,7 @@ GET = ReportDefinition(
                   "bounces.",
 )
 
-FAMILY = registry.register(Family(
+FAMILY = Family(
     name="VisitsSummary", archive_day=archive_day, reports=[GET], finish_period=finish_period,
     scalars={
         "getVisits": ("get", "nb_visits"),
@@ -109,4 +108,4 @@ FAMILY = registry.register(Family(
         "getSumVisitsLength": ("get", "sum_visit_length"),
         "getSumVisitsLengthPretty": ("get", "sum_visit_length", pretty_duration),
     },
-))
+)

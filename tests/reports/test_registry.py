@@ -73,3 +73,33 @@ def test_segments_are_refused_until_supported(services: Services, site: Site) ->
     with pytest.raises(BadRequest, match="Segments are not supported"):
         registry.run_method(method, services=services, site=site,
                             period=day_period(date(2010, 3, 6)), segment="browserCode==FF")
+
+
+def test_core_families_come_through_the_plugin_hook() -> None:
+    from footfall.plugins.manager import plugin_manager
+
+    offered = {family.name for families in plugin_manager().hook.footfall_report_families()
+               for family in families}
+    assert offered >= CORE_FAMILIES
+
+
+def test_a_plugin_adds_a_family_through_the_same_hook() -> None:
+    from footfall.plugins.hookspecs import hookimpl
+    from footfall.plugins.manager import plugin_manager
+    from footfall.reports.registry import Family
+
+    extra = Family(name="PluginExample", archive_day=lambda ctx: None)
+
+    class Plugin:
+        @hookimpl
+        def footfall_report_families(self) -> list[Family]:
+            return [extra]
+
+    manager = plugin_manager()
+    plugin = Plugin()
+    manager.register(plugin, name="example")
+    try:
+        offered = [f for families in manager.hook.footfall_report_families() for f in families]
+        assert extra in offered
+    finally:
+        manager.unregister(plugin)

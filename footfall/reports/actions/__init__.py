@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 from footfall.archive.archiver import ArchiveView, DayContext, Records
 from footfall.archive.datatable import DataTable, Row, sort_rows
-from footfall.reports import registry
 from footfall.reports.actions import tree
 from footfall.reports.actions.aggregate import DOWNLOAD, OUTLINK, aggregate_day
 from footfall.reports.actions.metrics import (
@@ -212,11 +211,11 @@ REPORTS = [
             metrics=LINK_METRICS, subcategory="Outlinks", parameters=("outlinkUrl",)),
 ]
 
-FAMILY = registry.register(Family(
+FAMILY = Family(
     name="Actions", archive_day=archive_day, reports=REPORTS,
     table_limits={"Actions_actions_url": ACTION_LIMITS, "Actions_actions": ACTION_LIMITS,
                   "Actions_downloads": ACTION_LIMITS, "Actions_outlink": ACTION_LIMITS,
                   "Actions_sitesearch": SEARCH_LIMITS,
                   "Actions_sitesearch_noresult": SEARCH_LIMITS,
                   "Actions_SiteSearchCategories": SEARCH_LIMITS},
-))
+)
