@@ -267,11 +267,11 @@ class ReferrerClassifier:
         self,
         page_url: str,
         referrer: str,
-        rcn: str | None,
-        rck: str | None,
+        hit_name: str | None,
+        hit_keyword: str | None,
         current_visit: ReferrerInfo | None,
     ) -> _Campaign | None:
-        found = self._campaign_name_and_keyword(page_url, rcn, rck)
+        found = self._campaign_name_and_keyword(page_url, hit_name, hit_keyword)
         name, keyword, details = found if found else ("", "", CampaignDetails())
         if not keyword:
             name, keyword = self._keyword_from_referrer(name, referrer)
@@ -283,11 +283,12 @@ class ReferrerClassifier:
         return _Campaign(name=name, keyword=keyword.lower()[:_MAX_NAME], details=details)
 
     def _campaign_name_and_keyword(
-        self, page_url: str, rcn: str | None, rck: str | None
+        self, page_url: str, hit_name: str | None, hit_keyword: str | None
     ) -> tuple[str, str, CampaignDetails] | None:
-        tracker_name = php_trim(urldecode(rcn or ""))
-        if tracker_name:
-            return tracker_name, php_trim(urldecode(rck or "")), CampaignDetails()
+        """The campaign parameters of the hit itself, else those of the landing URL."""
+        name = php_trim(urldecode(hit_name or ""))
+        if name:
+            return name, php_trim(urldecode(hit_keyword or "")), CampaignDetails()
         found = campaign_from_url(
             page_url, name_params=self.campaign_name_params,
             keyword_params=self.campaign_keyword_params,
@@ -353,10 +354,10 @@ def _noise_params(host: str) -> frozenset[str]:
     return frozenset(noise)
 
 
-def _campaign_possible(page_url: str, referrer: str, rcn: str | None) -> bool:
-    """Cheap pre-check: a campaign needs _rcn, a query or fragment, or an ad referrer."""
+def _campaign_possible(page_url: str, referrer: str, hit_name: str | None) -> bool:
+    """Cheap pre-check: a campaign needs hit parameters, a query or fragment, or an ad referrer."""
     return bool(
-        rcn or "?" in page_url or "#" in page_url or "googleads" in referrer or "doubleclick" in referrer
+        hit_name or "?" in page_url or "#" in page_url or "googleads" in referrer or "doubleclick" in referrer
     )
 
 
