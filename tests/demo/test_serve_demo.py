@@ -28,7 +28,8 @@ def serve_demo(data_dir: Path) -> Iterator[str]:
         testing._wait_until_listening(port, timeout=600, process=process)  # noqa: SLF001
         yield f"http://127.0.0.1:{port}"
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=60)
 
 
