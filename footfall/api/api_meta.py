@@ -201,3 +201,40 @@ def get_segments_metadata(call: ApiCall) -> list[dict[str, Any]]:
             entry.pop("sqlSegment", None)
     return sorted(entries, key=lambda e: (e.get("type", ""), e.get("category", ""),
                                           e.get("name", "")))
+
+
+# --- API.get --------------------------------------------------------------------------------
+
+
+def _merged_get_report() -> Any:
+    """One simple report made of every plugin's `get` report (VisitsSummary, Actions, ...)."""
+    from footfall.archive.datatable import DataTable, Row
+    from footfall.reports.registry import ReportDefinition
+
+    parts = [r for r in _all_reports() if r.simple and r.action == "get" and r.module != "API"]
+
+    def build(view: Any, request: Any) -> DataTable:
+        columns: dict[str, Any] = {}
+        empty = True
+        for part in parts:
+            table = part.build(view, request)
+            if table.rows:
+                columns.update(table.rows[0].columns)
+            empty = empty and bool(table.metadata.get("empty", not table.rows))
+        return DataTable([Row("", columns)], metadata={"simple": True, "empty": empty})
+
+    return ReportDefinition(
+        module="API", action="get", name="API", category="API", subcategory="", build=build,
+        simple=True, default_sort=None,
+        metrics=tuple(m for part in parts for m in part.metrics),
+        processed_metrics=tuple(m for part in parts for m in part.processed_metrics),
+        documentation="Every plugin's main metrics in one table.")
+
+
+@api_method("API.get", access="view")
+def api_get(call: ApiCall) -> Any:
+    """The merged `get` reports; `columns` keeps only the named metrics."""
+    from footfall.reports.registry import ReportMethod
+
+    report = _merged_get_report()
+    return report_api.call_report(call, ReportMethod("API.get", report))

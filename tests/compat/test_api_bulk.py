@@ -76,3 +76,14 @@ def test_scalar_getters_in_every_format(several_days: Scenario) -> None:
                             **day).text == "value\n2"
     assert several_days.api("VisitsSummary.getVisits", format="tsv", convertToUnicode=0,
                             **day).text == "value\n2"
+
+
+def test_api_get_merges_the_plugins_get_reports(several_days: Scenario) -> None:
+    day = {"idSite": 1, "period": "day", "date": "2010-12-14"}
+    answer = several_days.json("API.get", **day)
+    assert {k: answer[k] for k in ("nb_uniq_visitors", "nb_visits", "nb_actions", "bounce_count",
+                                   "nb_pageviews", "bounce_rate", "nb_actions_per_visit")} == {
+        "nb_uniq_visitors": 1, "nb_visits": 2, "nb_actions": 3, "bounce_count": 1,
+        "nb_pageviews": 3, "bounce_rate": "50%", "nb_actions_per_visit": 1.5}
+    only = several_days.json("API.get", columns="nb_visits,nb_pageviews", **day)
+    assert only == {"nb_visits": 2, "nb_pageviews": 3}
