@@ -9,6 +9,7 @@ report being archived does not hold up the server's event loop.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 from dataclasses import dataclass
@@ -68,7 +69,7 @@ class ApiClient:
             result = call_in_process(self._services, fields, self._token)
             body, _ = render_result(result, "json", RenderOptions(method=method))
         except FootfallError as error:
-            return ApiResult(method, error=str(error))
+            return ApiResult(method, error=html.unescape(str(error)))
         except Exception as error:  # a broken report must not take the page down
             log.exception("UI call of %s failed", method)
             return ApiResult(method, error=f"{type(error).__name__}: {error}")
@@ -81,5 +82,6 @@ def _decode(method: str, body: str | bytes) -> ApiResult:
     except ValueError:
         return ApiResult(method, error="the API gave an answer that is not JSON")
     if isinstance(value, dict) and value.get("result") == "error":
-        return ApiResult(method, error=str(value.get("message", "unknown error")))
+        # The API escapes its messages for XML; the templates escape what they show.
+        return ApiResult(method, error=html.unescape(str(value.get("message", "unknown error"))))
     return ApiResult(method, value=value)

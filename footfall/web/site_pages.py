@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -25,16 +26,31 @@ from footfall.web.site_context import (
 @dataclass(frozen=True)
 class SiteRow:
     site: SiteInfo
-    visits: float | None
-    pageviews: float | None
+    visits: float | None = None
+    pageviews: float | None = None
+    bounce_rate: str | None = None
 
 
-async def _traffic(client: ApiClient, period: str, date: str) -> dict[int, tuple[float | None, ...]]:
-    """Visits and pageviews per site from MultiSites.getAll; empty if that report is missing."""
-    result = await client.call("MultiSites.getAll", period=period, date=date, filter_limit=-1)
-    rows = result.value if result.ok and isinstance(result.value, list) else []
-    return {int(r["idsite"]): (as_number(r.get("nb_visits")), as_number(r.get("nb_pageviews")))
-            for r in rows if isinstance(r, dict) and str(r.get("idsite", "")).isdigit()}
+async def _per_site(client: ApiClient, method: str, period: str, date: str) -> dict[str, Any]:
+    """One report for all the viewer's sites at once (the API's idSite=all, keyed by id)."""
+    result = await client.call(method, idSite="all", period=period, date=date)
+    return result.value if result.ok and isinstance(result.value, dict) else {}
+
+
+async def _site_rows(client: ApiClient, sites: tuple[SiteInfo, ...],
+                     period: str, date: str) -> list[SiteRow]:
+    visits = await _per_site(client, "VisitsSummary.get", period, date)
+    actions = await _per_site(client, "Actions.get", period, date)
+    rows = []
+    for site in sites:
+        summary = visits.get(str(site.idsite))
+        pages = actions.get(str(site.idsite))
+        summary = summary if isinstance(summary, dict) else {}
+        pages = pages if isinstance(pages, dict) else {}
+        rows.append(SiteRow(site, as_number(summary.get("nb_visits", 0 if visits else None)),
+                            as_number(pages.get("nb_pageviews", 0 if actions else None)),
+                            summary.get("bounce_rate")))
+    return rows
 
 
 @viewer_required
@@ -45,10 +61,9 @@ async def sites_page(request: Request) -> Response:
     if len(sites) == 1 and "all" not in request.query_params:
         return RedirectResponse(f"/site/{sites[0].idsite}", status_code=303)
     selection = read_selection(dict(request.query_params), "UTC")
-    traffic = await _traffic(client, selection.api_period, selection.api_date) if sites else {}
-    rows = [SiteRow(s, *traffic.get(s.idsite, (None, None))) for s in sites]
+    rows = await _site_rows(client, sites, **selection.params())
     return await render(request, "sites.html", {
-        "rows": rows, "selection": selection, "has_traffic": bool(traffic),
+        "rows": rows, "selection": selection,
         "error": None if result.ok else result.error, "page": "sites",
     })
 

@@ -107,11 +107,17 @@ def test_tracking_code_page_points_at_this_server(server: testing.RunningServer,
 
 def test_site_picker_lists_sites_with_their_traffic(server: testing.RunningServer, engine: Engine,
                                                     alice: httpx.Client) -> None:
-    testing.create_site(engine, name="First")
-    testing.create_site(engine, name="Second")
+    token = testing.create_superuser_token(engine)
+    busy = testing.create_site(engine, name="Busy shop", urls=["https://shop.example.com"])
+    testing.create_site(engine, name="Quiet blog")
+    track_sample_visits(server, busy, token)
+    expected = server.api("VisitsSummary.get", idSite=busy, period="range", date="last30",
+                          token_auth=token)["nb_visits"]
     page = alice.get(server.url("/"))
     assert page.status_code == 200
-    assert 'href="/site/1?' in page.text and 'href="/site/2?' in page.text
+    rows = re.findall(r'<th scope="row"><a href="/site/(\d+)\?[^"]*">([^<]+)</a></th>\s*'
+                      r'<td class="muted">[^<]*</td>\s*<td class="num">([^<]+)</td>', page.text)
+    assert rows == [("1", "Busy shop", f"{expected:,}"), ("2", "Quiet blog", "0")]
 
 
 def test_static_files_are_served_by_footfall(server: testing.RunningServer) -> None:
