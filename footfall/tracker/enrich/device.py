@@ -72,7 +72,7 @@ _HINT_KEYS = {
     "mobile": "mobile",
     "architecture": "architecture",
     "bitness": "bitness",
-    "formfactors": "form_factors",
+    "formfactors": "sec-ch-ua-form-factors",
 }
 
 

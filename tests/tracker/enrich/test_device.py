@@ -108,7 +108,7 @@ def test_normalize_client_hints_accepts_headers_and_uadata():
         "brands": [{"brand": "Chromium", "version": "124"}],
         "mobile": "?1",
         "platform": "Android",
-        "form_factors": ["Mobile"],
+        "sec-ch-ua-form-factors": ["Mobile"],
     }
 
 
