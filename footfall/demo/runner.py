@@ -58,22 +58,22 @@ def default_end_date(timezone: str) -> date:
 
 
 def prepare(db: Database, options: DemoOptions) -> tuple[DemoIds, DemoPlan]:
-    """Create or check the site, configure goals and dimensions, fix the plan."""
+    """Check the options, create or check the site, configure goals and dimensions."""
     if options.days < 1 or options.visits_per_day < 1:
         raise BadRequest("--days and --visits-per-day must be at least 1")
     engine = db.writer
-    idsite = options.idsite or setup.create_demo_site(engine, load_catalog())
-    site = sites.get_site(engine, idsite)
-    catalog = load_catalog(site.main_url)
-    ids = setup.configure_site(engine, idsite, catalog)
-    if options.public:
-        users.set_access(engine, users.ANONYMOUS, idsite, "view")
-    end = options.end_date or default_end_date(site.timezone)
-    if end >= datetime.now(site_zone(site.timezone)).date():
+    given = sites.get_site(engine, options.idsite) if options.idsite else None
+    timezone = given.timezone if given else load_catalog().timezone
+    end = options.end_date or default_end_date(timezone)
+    if end >= datetime.now(site_zone(timezone)).date():
         raise BadRequest(f"--end-date {end} is not over yet in the site's timezone; "
                          "hits cannot be dated in the future")
+    site = given or sites.get_site(engine, setup.create_demo_site(engine, load_catalog()))
+    ids = setup.configure_site(engine, site.idsite, load_catalog(site.main_url))
+    if options.public:
+        users.set_access(engine, users.ANONYMOUS, site.idsite, "view")
     plan = DemoPlan(days=options.days, visits_per_day=options.visits_per_day,
-                    seed=options.seed, end_date=end, timezone=site.timezone)
+                    seed=options.seed, end_date=end, timezone=timezone)
     return ids, plan
 
 
