@@ -292,30 +292,15 @@ CASES = [
         None,
         (6, "ads", "buy shoes", "https://www.google.com/search?q=Buy+Shoes"),
     ),
-    (
-        "_rcn/_rck override the url",
-        "https://example.com/?utm_campaign=FromUrl",
-        None,
-        "From Cookie",
-        "Cookie KW",
-        (6, "from cookie", "cookie kw", ""),
-    ),
-    (
-        "_rcn alone",
-        HOME,
-        "https://blog.other.org/",
-        "Cookie%20Only",
-        None,
-        (6, "cookie only", "blog.other.org", "https://blog.other.org/"),
-    ),
-    (
-        "empty _rcn is ignored",
-        HOME,
-        "https://blog.other.org/",
-        "",
-        "ignored",
-        (3, "blog.other.org", None, "https://blog.other.org/"),
-    ),
+    # campaign parameters sent on the hit itself (next to url=), Matomo 5
+    ("hit parameters override the url", "https://example.com/?utm_campaign=FromUrl", None,
+     "From Hit", "Hit KW", (6, "from hit", "hit kw", "")),
+    ("hit campaign parameter alone", HOME, "https://blog.other.org/", "Mail Out", None,
+     (6, "mail out", "blog.other.org", "https://blog.other.org/")),
+    ("hit name keeps the url's keyword", "https://example.com/?pk_campaign=A&pk_kwd=Kw", None,
+     "B", None, (6, "b", "kw", "")),
+    ("empty hit campaign is ignored", HOME, "https://blog.other.org/", "", "ignored",
+     (3, "blog.other.org", None, "https://blog.other.org/")),
 ]
 
 

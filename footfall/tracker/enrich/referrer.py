@@ -271,29 +271,25 @@ class ReferrerClassifier:
         hit_keyword: str | None,
         current_visit: ReferrerInfo | None,
     ) -> _Campaign | None:
-        found = self._campaign_name_and_keyword(page_url, hit_name, hit_keyword)
-        name, keyword, details = found if found else ("", "", CampaignDetails())
+        """Matomo 5's order: the landing URL, then a keyword from the referrer, then the
+        hit's own campaign parameters (they replace the name, and the keyword if given),
+        then the keyword of the same campaign's visit or the referrer host."""
+        found = campaign_from_url(
+            page_url, name_params=self.campaign_name_params,
+            keyword_params=self.campaign_keyword_params,
+        )  # fmt: skip
+        name, keyword = (found.name, found.keyword) if found else ("", "")
         if not keyword:
             name, keyword = self._keyword_from_referrer(name, referrer)
+        if hit_name:  # already decoded request parameters
+            name, keyword = hit_name, hit_keyword or keyword
         if not name:
             return None
         name = name.lower()[:_MAX_NAME]
         if not keyword:
             keyword = _keyword_of_same_campaign(name, current_visit, host_of(referrer))
+        details = found.details if found else CampaignDetails()
         return _Campaign(name=name, keyword=keyword.lower()[:_MAX_NAME], details=details)
-
-    def _campaign_name_and_keyword(
-        self, page_url: str, hit_name: str | None, hit_keyword: str | None
-    ) -> tuple[str, str, CampaignDetails] | None:
-        """The campaign parameters of the hit itself, else those of the landing URL."""
-        name = php_trim(urldecode(hit_name or ""))
-        if name:
-            return name, php_trim(urldecode(hit_keyword or "")), CampaignDetails()
-        found = campaign_from_url(
-            page_url, name_params=self.campaign_name_params,
-            keyword_params=self.campaign_keyword_params,
-        )  # fmt: skip
-        return (found.name, found.keyword, found.details) if found else None
 
     def _keyword_from_referrer(self, name: str, referrer: str) -> tuple[str, str]:
         """A campaign without keyword takes the referrer's search keyword, or AdWords."""
