@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 
 from footfall.archive import datatable as dt
 from footfall.archive.periods import Period, local_now, site_tzinfo
-from footfall.archive.sources import DaySources, day_sources
+from footfall.archive.sources import DaySources, day_sources, has_rows
 from footfall.archive.store import ArchiveStore, StoredArchive, utcnow
 from footfall.config import Settings
 from footfall.db.engine import Database
@@ -202,10 +202,11 @@ class Archiver:
     def build_day(self, site: Site, period: Period, segment: Any = None) -> Records:
         records = Records()
         start, end = period.utc_bounds(site_tzinfo(site.timezone))
+        with self.db.writer.connect() as conn:
+            if not has_rows(conn, site.idsite, start, end, segment):
+                return records  # an empty day: only the done flag is written
         with self.db.writer.connect() as conn, day_sources(conn, site.idsite, start, end,
                                                            segment) as sources:
-            if not sources.has_visits and not sources.has_actions:
-                return records  # an empty day: only the done flag is written
             context = DayContext(conn, site, period, self.settings, sources, segment)
             for family in registry.families():
                 day = family.archive_day(context)

@@ -38,9 +38,8 @@ VISIT_COLUMNS = (
 )
 # Columns of log_link_visit_action the core reports read.
 ACTION_COLUMNS = (
-    "idlink_va", "idvisit", "idvisitor", "server_time", "idaction_url", "idaction_name",
-    "idaction_url_ref", "idaction_name_ref", "time_spent_ref_action", "search_cat",
-    "search_count", "pageview_position",
+    "idvisit", "idvisitor", "idaction_url", "idaction_name", "idaction_url_ref",
+    "idaction_name_ref", "time_spent_ref_action", "search_cat", "search_count",
 )
 _names = itertools.count(1)
 
@@ -73,6 +72,18 @@ def action_filter(idsite: int, start: datetime, end: datetime, segment: Any = No
             log_visit.c.idsite == idsite, segment.visit_condition(log_visit))
         conditions.append(log_link_visit_action.c.idvisit.in_(matching))
     return conditions
+
+
+def has_rows(conn: Connection, idsite: int, start: datetime, end: datetime,
+             segment: Any = None) -> bool:
+    """Whether the day has any visit or action: empty days need no temporary tables."""
+    for table, conditions in ((log_visit, visit_filter(idsite, start, end, segment)),
+                              (log_link_visit_action, action_filter(idsite, start, end, segment))):
+        found = conn.execute(sa.select(sa.literal(1)).select_from(table).where(*conditions)
+                             .limit(1)).first()
+        if found is not None:
+            return True
+    return False
 
 
 @contextmanager

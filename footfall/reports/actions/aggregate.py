@@ -51,8 +51,7 @@ def aggregate_day(ctx: DayContext) -> DayActions:
     day = DayActions()
     day.by_url = _hits(ctx, a.idaction_url)
     day.by_name, day.no_result = _name_hits(ctx)
-    day.url_time = _time_spent(ctx, a.idaction_url_ref)
-    day.name_time = _time_spent(ctx, a.idaction_name_ref)
+    day.url_time, day.name_time = _time_spent(ctx)
     day.entry_url = _entries(ctx, v.visit_entry_idaction_url)
     day.entry_name = _entries(ctx, v.visit_entry_idaction_name)
     day.exit_url = _exits(ctx, v.visit_exit_idaction_url)
@@ -93,11 +92,23 @@ def _name_hits(ctx: DayContext) -> tuple[dict[int, Metrics], dict[int, Metrics]]
     return by_name, no_result
 
 
-def _time_spent(ctx: DayContext, ref: Any) -> dict[int, Any]:
+def _time_spent(ctx: DayContext) -> tuple[dict[int, Any], dict[int, Any]]:
+    """Seconds spent per page URL and per title: one GROUP BY on both `_ref` ids (sums add)."""
     a = ctx.actions.c
-    query = (sa.select(ref, sa.func.sum(a.time_spent_ref_action)).select_from(ctx.actions)
-             .where(ref.is_not(None), ref != 0).group_by(ref))
-    return {int(k): as_number(total) for k, total in ctx.conn.execute(query)}
+    query = (sa.select(a.idaction_url_ref, a.idaction_name_ref,
+                       sa.func.sum(a.time_spent_ref_action))
+             .select_from(ctx.actions)
+             .where(sa.or_(a.idaction_url_ref != 0, a.idaction_name_ref != 0))
+             .group_by(a.idaction_url_ref, a.idaction_name_ref))
+    by_url: dict[int, Any] = {}
+    by_name: dict[int, Any] = {}
+    for url_ref, name_ref, total in ctx.conn.execute(query):
+        seconds = as_number(total)
+        if url_ref:
+            by_url[int(url_ref)] = by_url.get(int(url_ref), 0) + seconds
+        if name_ref:
+            by_name[int(name_ref)] = by_name.get(int(name_ref), 0) + seconds
+    return by_url, by_name
 
 
 def _entries(ctx: DayContext, key: Any) -> dict[int, Metrics]:
