@@ -85,6 +85,9 @@ def start_session(engine: Engine, who: User, *, remember: bool = False) -> str:
     now = utcnow()
     lifetime = REMEMBERED_LIFETIME if remember else SESSION_LIFETIME
     with engine.begin() as conn:
+        conn.execute(user_token_auth.delete().where(  # tidy up this user's expired sessions
+            user_token_auth.c.login == who.login, user_token_auth.c.system_token == 1,
+            user_token_auth.c.date_expired < now))
         conn.execute(user_token_auth.insert().values(
             login=who.login, description=SESSION_DESCRIPTION, token_hash=hash_token(token),
             date_created=now, date_expired=now + lifetime, system_token=1,

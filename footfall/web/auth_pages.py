@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from footfall.api import access
 from footfall.auth import sessions
 from footfall.services import Services
 from footfall.web.rendering import render
@@ -121,6 +122,8 @@ async def logout(request: Request) -> Response:
             await secret(request), session.token, form.get(CSRF_FIELD, "")):
         return Response("Logout refused: the form's security token is missing or wrong. "
                         "Reload the page and try again.", status_code=403, media_type="text/plain")
-    await run_in_threadpool(sessions.end_session, request.app.state.services.db.writer, session.token)
+    services: Services = request.app.state.services
+    await run_in_threadpool(sessions.end_session, services.db.writer, session.token)
+    access.caches(services).tokens.clear()  # the API must not honour the token from its cache
     clear_session_cookie(response, request)
     return response

@@ -44,6 +44,9 @@ def test_login_sets_a_signed_httponly_cookie_and_logout_ends_the_session(
     stolen = server.client.cookies["footfall_session"]
     dashboard = server.client.get(server.url("/site/1"))
     assert dashboard.status_code == 200 and "alice" in dashboard.text
+    session_token = stolen.partition(".")[0]
+    as_api_token = {"idSite": 1, "period": "day", "date": "today", "token_auth": session_token}
+    assert "nb_visits" in server.api("VisitsSummary.get", **as_api_token)
 
     out = server.client.post(server.url("/logout"), data={"csrf_token": csrf_from(dashboard.text)})
     assert out.status_code == 303 and out.headers["location"] == "/login"
@@ -51,6 +54,9 @@ def test_login_sets_a_signed_httponly_cookie_and_logout_ends_the_session(
     # The old cookie is dead on the server too, not only forgotten by this browser.
     replay = httpx.get(server.url("/site/1"), cookies={"footfall_session": stolen})
     assert replay.status_code == 303
+    refused = httpx.get(server.url("/index.php"), params={
+        "module": "API", "method": "VisitsSummary.get", "format": "json", **as_api_token})
+    assert refused.status_code == 401 and refused.json()["result"] == "error"
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(

@@ -49,6 +49,20 @@ def test_expired_session_is_not_a_session(engine: Engine) -> None:
     assert sessions.session_for_token(engine, token) is None
 
 
+def test_a_new_login_clears_the_users_expired_sessions(engine: Engine) -> None:
+    add_user(engine, "alice")
+    who = users.get_user(engine, "alice")
+    sessions.start_session(engine, who)
+    with engine.begin() as conn:
+        conn.execute(user_token_auth.update().values(date_expired=users.utcnow()))
+    api_token = users.create_token(engine, "alice", description="script")  # never expires
+    sessions.start_session(engine, who)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(user_token_auth.c.system_token)).scalars().all()
+    assert sorted(rows) == [0, 1]
+    assert users.user_for_token(engine, api_token) is not None
+
+
 def test_logout_never_deletes_a_users_api_token(engine: Engine) -> None:
     add_user(engine, "alice")
     api_token = users.create_token(engine, "alice", description="script")
