@@ -182,6 +182,10 @@ def _special_engine_host(host: str, path: str, query: str) -> str | None:
 def _read_keyword(rule: SearchEngineRule, url: str, path: str, query: str, fragment: str) -> SearchHit | None:
     name = rule.name
     keyword: str | None | bool = None  # False = "engine, keyword not provided"
+    if name == "Google Images" and "&prev" in query:
+        # Old image-result URLs carry the search in prev=/images?q=...
+        previous = urldecode(php_trim(query_param(query, "prev") or ""))
+        query = previous.split("?", 1)[1] if "?" in previous else ""
     if name == "Google":
         keyword = _google_advanced_keyword(query)
         name = _GOOGLE_VERTICALS.get(query_param(query, "tbm") or "", name)

@@ -239,3 +239,37 @@ def test_bad_user_definition_file_is_a_config_error(tmp_path, content, message):
         path.write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         ReferrerClassifier(extra_definition_files=[path])
+
+
+def _encoded(text: str, charset: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text.encode(charset))
+
+
+@pytest.mark.parametrize(
+    ("url", "engine", "keyword"),
+    [
+        ("http://www.baidu.com/s?ie=gb2312&wd=" + _encoded("网站分析", "gb2312"), "Baidu", "网站分析"),
+        ("http://go.mail.ru/search?q=" + _encoded("аналитика сайта", "cp1251"), "Mailru", "аналитика сайта"),
+        ("https://search.naver.com/search.naver?query=%EB%B6%84%EC%84%9D", "Naver", "분석"),
+        ("http://www.google.com/cse?cx=0123%3Aabc&q=footfall+docs", "Google Custom Search", "footfall docs"),
+        (
+            "http://search.example.org/r?cx=partner-pub-1%3Axyz&q=open+analytics",
+            "Google Custom Search",
+            "open analytics",
+        ),
+        ("http://fr.images.search.yahoo.com/search/images?p=chat+noir", "Yahoo! Images", "chat noir"),
+        ("http://de.bing.com/images/search?q=alpen", "Bing Images", "alpen"),
+        ("https://www.google.com/#q=hash+keyword", "Google", "hash keyword"),
+        (
+            "http://www.google.com/imgres?imgurl=http://x.org/a.png&prev=/images%3Fq%3Dred%2Bfox%26hl%3Den&um=1",
+            "Google Images",
+            "red fox",
+        ),
+        ("https://www.google.co.uk", "Google", None),
+    ],
+)
+def test_search_engine_keywords(url, engine, keyword):
+    hit = ReferrerDefinitions.load().search_engine(url)
+    assert hit is not None and (hit.name, hit.keyword) == (engine, keyword)
