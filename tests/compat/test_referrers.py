@@ -378,3 +378,68 @@ def test_conversion_attribution(classifier, label, visit, rcn, rck, ref, expecte
 def test_spam_referrers_are_recognised(classifier):
     assert classifier.is_spam("http://best-seo-offer.com/page")
     assert not classifier.is_spam("https://blog.other.org/post/1")
+
+
+# Several sites on one install (Matomo groups every site's URLs by host; the deepest
+# matching path decides which site a referrer belongs to; the tracked page's host
+# always belongs to the tracked site).
+STORE = ["http://acme.test/store/"]  # site A
+ACME = ["http://acme.test/"]  # site B
+OTHER = ["http://other.test/"]  # site C
+PAYING = ["http://shop.example/"], ["http://pay.test", "http://gateway.test/return/", ".provider.test"]
+
+# (own site URLs, other sites' URLs, page, referrer) -> (type, name)
+MULTI_SITE = [
+    ("page host belongs to the site", STORE, ACME + OTHER, "http://acme.test/store/item",
+     "http://acme.test", (1, None)),
+    ("deeper path of the own site", STORE, ACME + OTHER, "http://acme.test/store/item",
+     "http://acme.test/store/x/y?z=1", (1, None)),
+    ("shared host root, page host is own", STORE, ACME + OTHER, "http://acme.test/store/item",
+     "http://acme.test/blog/post", (1, None)),
+    ("deeper path owned by another site", ACME, STORE + OTHER, "http://acme.test/store/item",
+     "http://acme.test/store/x", (3, "acme.test/store")),
+    ("another site's deep path from a third site", OTHER, STORE + ACME, "http://other.test/",
+     "http://www.acme.test/store/deep", (3, "www.acme.test/store")),
+    ("unknown host equal to the page host", OTHER, STORE, "http://unknown.test/a",
+     "http://unknown.test/b", (1, None)),
+    ("unknown hosts that differ", OTHER, STORE, "http://unknown.test/a", "http://elsewhere.test/y",
+     (3, "elsewhere.test")),
+    ("site paths compare lower-cased", ["http://acme.test/Store"], ACME, "http://x.test/",
+     "http://acme.test/STORE/x", (1, None)),
+    ("array campaign parameter is no campaign", OTHER, [], "http://other.test/?pk_campaign[]=x",
+     "http://other.test/", (1, None)),
+]
+
+
+@pytest.mark.parametrize(("label", "own", "others", "page", "ref", "expected"), MULTI_SITE,
+                         ids=[case[0] for case in MULTI_SITE])
+def test_multi_site_attribution(classifier, label, own, others, page, ref, expected):
+    info = classifier.classify(page_url=page, referrer_url=ref, site_urls=own, other_sites_urls=others)
+    assert (info.referer_type, info.referer_name) == expected
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("http://www.pay.test/checkout", 1),
+        ("https://pay.test/", 1),
+        ("http://shop.pay.test/x", 3),  # no wildcard for pay.test
+        ("https://provider.test/a", 1),
+        ("https://custom.provider.test/", 1),  # leading dot: subdomains too
+        ("https://gateway.test/", 3),  # only /return/ is excluded
+        ("https://gateway.test/return/ok", 1),
+    ],
+)
+def test_excluded_referrers_count_as_direct(classifier, ref, expected):
+    site, excluded = PAYING
+    info = classifier.classify(page_url="https://shop.example/thanks", referrer_url=ref, site_urls=site,
+                               excluded_referrers=excluded)
+    assert info.referer_type == expected
+
+
+def test_exclude_unknown_urls_still_owns_the_page_host(classifier):
+    # a site that lives under a path of a search engine's host: its own pages are direct
+    info = classifier.classify(page_url="http://search.test/sub/index.html",
+                               referrer_url="http://search.test/search?q=test",
+                               site_urls=["http://search.test/sub/"], exclude_unknown_urls=True)
+    assert info.referer_type == 1

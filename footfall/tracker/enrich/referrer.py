@@ -19,7 +19,7 @@ from footfall.tracker.enrich.campaign import (
     campaign_from_url,
 )
 from footfall.tracker.enrich.search_engines import ReferrerDefinitions
-from footfall.tracker.enrich.site_urls import SiteUrls, site_urls_of
+from footfall.tracker.enrich.site_urls import OWN, UrlIndex, url_index
 from footfall.tracker.enrich.spam import SpamList
 from footfall.tracker.enrich.urlparts import (
     host_of,
@@ -223,8 +223,8 @@ class ReferrerClassifier:
         if campaign is not None:
             return _campaign_info(campaign, stored_url)
         info = self._non_campaign(
-            page_url, referrer, site_urls_of((*site_urls, *excluded_referrers)),
-            site_urls_of(tuple(other_sites_urls)), exclude_unknown_urls,
+            page_url, referrer, url_index((*site_urls, *excluded_referrers), tuple(other_sites_urls)),
+            exclude_unknown_urls,
         )  # fmt: skip
         return ReferrerInfo(
             referer_type=info[0], referer_name=info[1], referer_keyword=info[2],
@@ -312,8 +312,7 @@ class ReferrerClassifier:
         self,
         page_url: str,
         referrer: str,
-        own_urls: SiteUrls,
-        other_urls: SiteUrls,
+        index: UrlIndex,
         exclude_unknown_urls: bool,
     ) -> tuple[int, str | None, str | None]:
         parts = split_url(referrer) if referrer else None
@@ -321,7 +320,7 @@ class ReferrerClassifier:
         if parts is None or not host:
             return DIRECT_ENTRY, None, None
         page_host = host_of(page_url)
-        if _is_direct(host, parts.path, page_host, own_urls, other_urls, exclude_unknown_urls):
+        if _is_direct(host, parts.path, page_host, index, exclude_unknown_urls):
             return DIRECT_ENTRY, None, None
         engine = self.definitions.search_engine(referrer)
         if engine is not None:
@@ -329,7 +328,7 @@ class ReferrerClassifier:
         network = self.definitions.social_network(referrer)
         if network is not None:
             return SOCIAL_NETWORK, network[:_MAX_NAME], ""
-        return WEBSITE, _website_name(host, parts.path, other_urls), None
+        return WEBSITE, _website_name(host, parts.path, page_host, index), None
 
     def _stored_referrer_url(self, referrer: str, url_filter: Callable[[str], str] | None) -> str:
         if not referrer:
@@ -364,26 +363,20 @@ def _ignores_referrer(page_url: str) -> bool:
     return any(query_param(parts.query, p) == "1" for p in ("ignore_referrer", "ignore_referer"))
 
 
-def _is_direct(
-    host: str,
-    path: str,
-    page_host: str,
-    own_urls: SiteUrls,
-    other_urls: SiteUrls,
-    exclude_unknown_urls: bool,
-) -> bool:
-    """Own site (main URL, aliases, excluded referrers, the page's host) => direct."""
-    if own_urls.matches(host, path) or (page_host and site_urls_of((page_host,)).matches(host, path)):
-        return True
-    if other_urls.matches(host, path):
-        return False
+def _is_direct(host: str, path: str, page_host: str, index: UrlIndex, exclude_unknown_urls: bool) -> bool:
+    """Direct when the URL's owning site (deepest matching path) includes this one; a
+    URL owned only by other sites is not; one owned by none is direct when it has
+    the page's host, unless the site excludes unknown URLs (Matomo's fallback)."""
+    owners = index.owners(host, path, page_host=page_host)
+    if owners is not None:
+        return OWN in owners
     return not exclude_unknown_urls and page_host.lower() == host.lower()
 
 
-def _website_name(host: str, path: str, other_urls: SiteUrls) -> str:
+def _website_name(host: str, path: str, page_host: str, index: UrlIndex) -> str:
     """Lower-cased host (with 'www.'), plus a matching site URL's path when it has one."""
     name = host.lower()
-    site_path = other_urls.matching_path(host, path or "/")
+    site_path = index.matching_path(host, path, page_host=page_host)
     if site_path and site_path != "/":
         name += site_path.rstrip("/")
     return name[:_MAX_NAME]

@@ -1,71 +1,124 @@
-"""Does a URL belong to a site? Matomo's rule for direct entries and website names:
-host compared lower-case with 'www.' ignored, a leading '.' in a site URL's host
-matches every subdomain, and a site URL's path is a prefix of the visited path."""
+"""Which site a URL belongs to, by Matomo's rules (direct entries, website names).
+
+The URLs of all sites are grouped by host (lower-cased, without 'www.'); a host
+written with a leading '.' (or '*.') also covers its subdomains. Under a host,
+paths (lower-cased, with a trailing '/') are tried deepest first, so a site at
+example.com/shop/ owns example.com/shop/cart even when another site is at
+example.com/. The host of the page being tracked always counts as its own site's.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from footfall.tracker.enrich.urlparts import split_url
 
+OWN = "own"  # owner tag of the tracked site's URLs (other sites are tagged "other")
+OTHER = "other"
 
-@lru_cache(maxsize=65_536)
-def _normal_host(host: str) -> str:
-    host = host.lower().strip()
+
+def canonical_host(host: str) -> str:
+    host = host.strip().lower()
+    if host.startswith("*."):
+        host = host[1:]
     return host[4:] if host.startswith("www.") else host
 
 
-@dataclass(frozen=True)
-class _SiteUrl:
-    host: str  # lower-case, without 'www.'; a leading '.' means "and any subdomain"
-    path: str  # '/' when the URL has none
+def canonical_path(path: str) -> str:
+    path = (path or "/").lower()
+    return path if path.endswith("/") else path + "/"
 
 
-def _site_url(url: str) -> _SiteUrl | None:
+def _host_and_path(url: str) -> tuple[str, str] | None:
     text = url.strip()
     if "//" not in text:
-        text = "http://" + text
+        text = "http://" + text  # excluded referrers are often written without a scheme
     parts = split_url(text)
     if parts is None or not parts.netloc:
         return None
     host = parts.netloc.rsplit("@", 1)[-1]
-    if not host.startswith("["):
-        host = host.split(":", 1)[0]
-    return _SiteUrl(_normal_host(host), parts.path or "/")
+    host = host if host.startswith("[") else host.split(":", 1)[0]
+    return canonical_host(host), canonical_path(parts.path)
+
+
+def _depth_order(path: str) -> tuple[int, tuple[int, ...]]:
+    """More '/' first; among equals, the reverse of string order (Matomo's sort)."""
+    return -path.count("/"), tuple(-ord(c) for c in path)
+
+
+class UrlIndex:
+    """Site URLs grouped by host, then path (deepest first), each with its owners."""
+
+    def __init__(self, entries: Iterable[tuple[str, str]]) -> None:
+        grouped: dict[str, dict[str, set[str]]] = {}
+        for owner, url in entries:
+            found = _host_and_path(url)
+            if found is not None:
+                host, path = found
+                grouped.setdefault(host, {}).setdefault(path, set()).add(owner)
+        self._hosts = {
+            host: [(path, frozenset(paths[path])) for path in sorted(paths, key=_depth_order)]
+            for host, paths in grouped.items()
+        }
+
+    def owners(self, host: str, path: str, *, page_host: str = "") -> frozenset[str] | None:
+        """Who owns a URL (Matomo's getIdSitesMatchingUrl); None when no site does.
+
+        `page_host` is the tracked page's host, which belongs to the tracked site.
+        """
+        wanted, wanted_path = canonical_host(host), canonical_path(path)
+        page = canonical_host(page_host) if page_host else ""
+        for candidate in _hosts_to_check(wanted):
+            paths = self._paths(candidate, page)
+            if not paths:
+                continue
+            for site_path, owners in paths:
+                if wanted_path.startswith(site_path):
+                    return owners
+        return None
+
+    def matching_path(self, host: str, path: str, *, page_host: str = "") -> str | None:
+        """The deepest site path under exactly this host that `path` starts with."""
+        page = canonical_host(page_host) if page_host else ""
+        wanted_path = canonical_path(path)
+        for site_path, _ in self._paths(canonical_host(host), page):
+            if wanted_path.startswith(site_path):
+                return site_path
+        return None
+
+    def _paths(self, host: str, page_host: str) -> list[tuple[str, frozenset[str]]]:
+        paths = self._hosts.get(host, [])
+        if host != page_host:
+            return paths
+        merged = dict(paths)
+        merged["/"] = merged.get("/", frozenset()) | {OWN}
+        return [(path, merged[path]) for path in sorted(merged, key=_depth_order)]
+
+
+def _hosts_to_check(host: str) -> list[str]:
+    """my.sub.example.org, .my.sub.example.org, .sub.example.org, .example.org"""
+    hosts = [host, "." + host]
+    while host.count(".") >= 2:
+        host = host[host.index(".") + 1 :]
+        hosts.append("." + host)
+    return hosts
+
+
+@lru_cache(maxsize=4096)
+def url_index(own: tuple[str, ...], other: tuple[str, ...] = ()) -> UrlIndex:
+    """The index of a site's URLs (and excluded referrers) and the other sites' URLs."""
+    return UrlIndex([*((OWN, url) for url in own), *((OTHER, url) for url in other)])
 
 
 class SiteUrls:
-    """The URLs of one site (main URL, aliases, excluded referrers) for matching."""
+    """The URLs of one site, for "does this URL belong to the site?" questions."""
 
     def __init__(self, urls: Sequence[str]) -> None:
-        self._urls = tuple(u for u in map(_site_url, urls) if u is not None)
-
-    def __bool__(self) -> bool:
-        return bool(self._urls)
-
-    def matching_path(self, host: str, path: str) -> str | None:
-        """The longest site-URL path that is a prefix of `path` on a matching host."""
-        wanted = _normal_host(host)
-        best: str | None = None
-        for site_url in self._urls:
-            if not _host_matches(site_url.host, wanted):
-                continue
-            prefix = path.startswith(site_url.path)
-            same = (path or "/") == site_url.path.rstrip("/") + "/"
-            if (prefix or same) and (best is None or len(site_url.path) > len(best)):
-                best = site_url.path
-        return best
+        self._index = url_index(tuple(urls))
 
     def matches(self, host: str, path: str) -> bool:
-        return self.matching_path(host, path or "/") is not None
-
-
-def _host_matches(site_host: str, host: str) -> bool:
-    if site_host.startswith("."):
-        return host == site_host[1:] or host.endswith(site_host)
-    return host == site_host
+        return self._index.owners(host, path or "/") is not None
 
 
 @lru_cache(maxsize=4096)
