@@ -120,7 +120,10 @@ def safe_next(target: str | None) -> str:
 
 
 def is_secure(request: Request) -> bool:
-    return request.url.scheme == "https"
+    """HTTPS here, or behind a TLS proxy (Matomo's `[General] assume_secure_protocol`)."""
+    services: Services = request.app.state.services
+    return (request.url.scheme == "https"
+            or services.settings.get_int("General", "assume_secure_protocol") == 1)
 
 
 def set_session_cookie(response: Response, request: Request, value: str, *, max_age: int | None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 from sqlalchemy.engine import Engine
 
@@ -168,3 +170,11 @@ def test_public_reports_need_no_login_but_other_sites_still_do(
     private = visitor.get(server.url("/site/2"))
     assert private.status_code == 303 and private.headers["location"].startswith("/login?next=")
     assert "Private" not in visitor.get(server.url("/?all=1")).text
+
+
+def test_cookies_are_secure_behind_a_tls_proxy(tmp_path: Path, db_url: str) -> None:
+    settings = testing.make_settings(tmp_path / "data", db_url, **{"General.assume_secure_protocol": 1})
+    with testing.serve_in_thread(settings) as proxied:
+        form = proxied.client.get(proxied.url("/login"))
+    # Secure: the browser will only send it back over HTTPS (this test speaks plain HTTP).
+    assert "; secure" in form.headers["set-cookie"].lower()
