@@ -125,3 +125,13 @@ class SiteUrls:
 def site_urls_of(urls: tuple[str, ...]) -> SiteUrls:
     """Parsed site URLs, shared between hits of the same site."""
     return SiteUrls(urls)
+
+
+def is_site_url(site_urls: Sequence[str], url: str) -> bool:
+    """Does `url` belong to the site (Matomo's `exclude_unknown_urls` test)? Its host must
+    match one of the site's URLs, and its path the deepest matching site path."""
+    found = _host_and_path(url) if "//" in url else None
+    if found is None:
+        return False
+    host, path = found
+    return url_index(tuple(site_urls)).owners(host, path) is not None

@@ -273,3 +273,22 @@ def _encoded(text: str, charset: str) -> str:
 def test_search_engine_keywords(url, engine, keyword):
     hit = ReferrerDefinitions.load().search_engine(url)
     assert hit is not None and (hit.name, hit.keyword) == (engine, keyword)
+
+
+@pytest.mark.parametrize(
+    ("url", "known"),
+    [
+        ("https://shop.example/sub/page", True),
+        ("https://www.shop.example/sub/", True),
+        ("https://shop.example/SUB/x?y=1", True),
+        ("https://shop.example/other", False),  # outside the site's path
+        ("https://blog.shop.example/sub/", False),
+        ("https://any.wild.example/", True),
+        ("https://wild.example/x", True),
+        ("not a url", False),
+    ],
+)
+def test_is_site_url(url, known):
+    from footfall.tracker.enrich.site_urls import is_site_url
+
+    assert is_site_url(["https://shop.example/sub/", ".wild.example"], url) is known
