@@ -246,7 +246,8 @@ def export_options(options: RenderOptions, merged: Mapping[str, Any],
     first, last = selection.periods[0], selection.periods[-1]
     pretty = first.pretty if len(selection.periods) == 1 else \
         periods.Period("range", first.start, last.end).pretty
-    names = {m.name: m.title for m in method.report.metrics}
+    names = {"label": method.report.dimension or "Label"}
+    names.update({m.name: m.title for m in method.report.metrics})
     names.update({m.name: m.title for m in method.report.processed_metrics})
     return dataclasses.replace(options, report_name=method.report.name, pretty_date=pretty,
                                column_names={**names, **options.column_names})

@@ -120,6 +120,14 @@ def test_csv_download_over_http(world: ApiWorld) -> None:
         "nb_visits,nb_actions,bounce_count,bounce_rate\n7,11,5,71%".encode("utf-16-le")
 
 
+def test_translated_headers_name_the_dimension(world: ApiWorld) -> None:
+    response = world.root("FootfallTest.getBrowsers", idSite=1, format="tsv", convertToUnicode=0,
+                          translateColumnNames=1, filter_limit=1, **DAY)
+    assert response.text.split("\n")[0] == (
+        "Browser\tVisits\tActions\tBounces\tConversions (Goal idgoal=2)\t"
+        "Revenue (Goal idgoal=2)\tBounce Rate\tMetadata: segment")
+
+
 def test_root_path_routes_the_api(world: ApiWorld) -> None:
     response = world.server.client.get(world.server.url("/"), params={
         "module": "API", "method": "FootfallTest.getVisits", "idSite": 1, "format": "json",

@@ -18,6 +18,9 @@ CONTENT_TYPE = "application/vnd.ms-excel"
 ERROR_CONTENT_TYPE = "text/html; charset=utf-8"
 NO_DATA = "No data available"
 _FORMULA_STARTS = ("=", "+", "-", "@")
+# Titles of the per-goal metrics nested in report rows (translated headers only).
+GOAL_METRIC_TITLES = {"nb_conversions": "Conversions", "nb_visits_converted": "Visits converted",
+                      "revenue": "Revenue", "conversion_rate": "Conversion Rate"}
 
 
 class _Sheet:
@@ -69,7 +72,8 @@ class _Sheet:
 
     def _line(self, values: dict[str, Any], metadata: dict[str, Any],
               columns: dict[str, bool]) -> dict[str, Any]:
-        line = _flatten(values)
+        titles = self.options.column_names if self.options.translate_column_names else None
+        line = _flatten(values, titles=titles)
         for name, value in metadata.items():
             key = (f"Metadata: {name}" if self.options.translate_column_names
                    else f"metadata_{name}")
@@ -86,8 +90,6 @@ class _Sheet:
 
     def header(self, names: list[Any]) -> str:
         names = [n for n in names if n not in self.unsupported]
-        if self.options.translate_column_names:
-            names = [self.options.column_names.get(n, n) for n in names]
         return self.separator.join(self.format_value(n) for n in names)
 
     def format_value(self, value: Any) -> str:
@@ -103,13 +105,24 @@ class _Sheet:
         return php_string(value).replace(",", ".") if is_numeric(value) else php_string(value)
 
 
-def _flatten(values: dict[str, Any], template: str = "{}") -> dict[str, Any]:
-    """Nested arrays become prefixed columns: goals -> goals_idgoal=1_nb_conversions."""
+def _flatten(values: dict[str, Any], template: str = "{}",
+             titles: dict[str, str] | None = None) -> dict[str, Any]:
+    """Nested arrays become prefixed columns: goals -> goals_idgoal=1_nb_conversions.
+
+    With translated headers (`titles`), Matomo names them 'Conversions (Goal idgoal=1)'.
+    """
     flat: dict[str, Any] = {}
     for name, value in values.items():
-        key = template.format(name)
-        if isinstance(value, dict):
-            flat.update(_flatten(value, key + "_{}"))
+        title = titles.get(name, GOAL_METRIC_TITLES.get(name, name)) if titles is not None \
+            else name
+        key = template.format(title)
+        if isinstance(value, dict) and titles is not None and \
+                all(isinstance(v, dict) for v in value.values()):
+            for inner_key, inner in value.items():
+                inner_name = f"Goal {inner_key}" if name == "goals" else f"{name} {inner_key}"
+                flat.update(_flatten(inner, "{} (" + inner_name + ")", titles))
+        elif isinstance(value, dict):
+            flat.update(_flatten(value, key + "_{}", titles))
         else:
             flat[key] = value
     return flat
