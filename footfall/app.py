@@ -8,6 +8,7 @@ import os
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -20,7 +21,12 @@ from footfall.db.engine import Database, open_database
 from footfall.errors import FootfallError
 from footfall.js.serve import js_routes
 from footfall.services import Services
-from footfall.tracker.http import drain_endpoint, handle_request, tracking_endpoint
+from footfall.tracker.http import (
+    TrackerFastPath,
+    drain_endpoint,
+    handle_request,
+    tracking_endpoint,
+)
 from footfall.tracker.service import install as install_tracker
 from footfall.web.routes import front_page, web_routes
 
@@ -67,7 +73,8 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
         *js_routes(settings, handle_request),
         *web_routes(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan,
+    fast_tracker = Middleware(TrackerFastPath, paths=tracker_paths(settings))
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[fast_tracker],
                     exception_handlers={FootfallError: _error_handler})
     app.state.services = services
     return app

@@ -8,6 +8,7 @@ Matomo reads `$_GET`/`$_POST`, so Footfall decodes the way PHP does (reference
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -20,6 +21,14 @@ Params = dict[str, Value]
 
 # Parameters whose value is JSON text; bulk objects may carry them as native JSON.
 JSON_PARAMS = frozenset({"ec_items", "uadata", "cvar", "_cvar", "e_cvar", "data"})
+# What the endpoint validates before acknowledging (the pipeline decodes the rest).
+CHECKED_PARAMS = frozenset({
+    "idsite", "rec", "cid", "cdt", "cdo", "cip", "country", "region", "city", "lat", "long",
+    "e_c", "e_a", "c_n", "idgoal", "ec_id", "send_image", "token_auth", "ca", "ping",
+})
+# Decoded as well when `ca` is present: what may claim a custom action.
+CUSTOM_ACTION_PARAMS = frozenset({"url", "search", "download", "link"})
+_SIMPLE_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def decode_component(text: str) -> str:
@@ -66,6 +75,37 @@ def _php_name(name: str) -> str:
     return name.replace(".", "_").replace(" ", "_")
 
 
+def checked_params(query: str, body: str = "") -> Params:
+    """The parameters the endpoint validates, decoded; query values win over body values.
+
+    Most hits have plain names, so only the values that are checked get decoded; a
+    name that PHP would rewrite (`a[]`, `a.b`, escapes) falls back to the full decoder.
+    """
+    raw: dict[str, str] = {}
+    for text in (body, query):
+        if not text:
+            continue
+        for pair in text.split("&"):
+            if not pair:
+                continue
+            name, _, value = pair.partition("=")
+            if not _SIMPLE_NAME.fullmatch(name):
+                return merge(parse_query(query), parse_query(body)) if body else parse_query(query)
+            raw[name] = value
+    wanted = CHECKED_PARAMS | CUSTOM_ACTION_PARAMS if "ca" in raw else CHECKED_PARAMS
+    return {name: decode_component(value) if value else "" for name, value in raw.items()
+            if name in wanted or name.startswith("pf_")}
+
+
+def without_token(text: str) -> str:
+    """A query string or form body without its token_auth (never stored)."""
+    if "token_auth" not in text:
+        return text
+    kept = [pair for pair in text.split("&")
+            if decode_component(pair.partition("=")[0]) != "token_auth"]
+    return "&".join(kept)
+
+
 def merge(query: Params, body: Params) -> Params:
     """Query-string values win over body values on duplicates (Matomo's order)."""
     if not body:
@@ -84,9 +124,11 @@ def looks_like_bulk(body: bytes) -> bool:
 
 
 class BulkBody:
-    """A decoded bulk body: its hits (None for an item that is not a hit) and switches."""
+    """A decoded bulk body: its hits — a query string, a parameter map, or None for an
+    item that is not a hit — and its switches."""
 
-    def __init__(self, items: list[Params | None], token_auth: str, send_image: bool) -> None:
+    def __init__(self, items: list[str | Params | None], token_auth: str,
+                 send_image: bool) -> None:
         self.items = items
         self.token_auth = token_auth
         self.send_image = send_image
@@ -101,7 +143,7 @@ def parse_bulk(body: bytes) -> BulkBody:
     if not isinstance(data, dict):
         return BulkBody([], "", True)
     raw = data.get("requests")
-    items: list[Params | None] = []
+    items: list[str | Params | None] = []
     if isinstance(raw, list):
         items = [_bulk_item(item) for item in raw]
         # A string item without a query part is dropped and later indices shift.
@@ -117,12 +159,12 @@ def parse_bulk(body: bytes) -> BulkBody:
 _NO_QUERY: Params = {}
 
 
-def _bulk_item(item: Any) -> Params | None:
+def _bulk_item(item: Any) -> str | Params | None:
     if isinstance(item, str):
         _, mark, query = item.partition("?")
         if not mark:
             return _NO_QUERY
-        return parse_query(query)
+        return query
     if isinstance(item, dict):
         return {str(k): _json_value(str(k), v) for k, v in item.items()}
     return None

@@ -28,6 +28,11 @@ from footfall.tracker.responses import (
 from footfall.tracker.service import TrackerService, tracker_of
 
 Scope = dict[str, Any]
+Accepted = tuple[int, TrackingRequest, Any]  # bulk index, validated hit, what is queued
+
+
+class MethodNotAllowed(BadRequest):
+    status_code = 405
 
 # Request headers the pipeline needs, stored with the queued hit.
 _KEPT_HEADERS = {
@@ -59,24 +64,25 @@ class TrackingEndpoint:
                       headers: dict[bytes, bytes]) -> tuple[int, Headers, bytes]:
         if method == "OPTIONS":
             return 204, PREFLIGHT_HEADERS, b""
+        if method not in ("GET", "POST"):
+            raise MethodNotAllowed(f"{method} is not a tracking method: use GET or POST")
         body = await _read_body(receive, headers, tracker.max_body)
-        query = scope.get("query_string", b"")
+        query = scope.get("query_string", b"").decode("utf-8", "replace")
         if method == "POST" and body and form.looks_like_bulk(body):
             return await self._bulk(tracker, scope, headers, query, body)
-        params = form.parse_query(query) if query else {}
-        if body and _is_form(headers):
-            params = form.merge(params, form.parse_query(body))
-        if not params:
+        body_text = body.decode("utf-8", "replace") if body and _is_form(headers) else ""
+        if not (query.strip("&") or body_text.strip("&")):
             status = 200 if method == "GET" else 400
             return status, [(b"content-type", b"text/html; charset=utf-8")], NOTICE
-        return await self._single(tracker, scope, headers, params, method)
+        return await self._single(tracker, scope, headers, (query, body_text), method)
 
     async def _single(self, tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes],
-                      params: form.Params, method: str) -> tuple[int, Headers, bytes]:
+                      raw: tuple[str, str], method: str) -> tuple[int, Headers, bytes]:
         now = time.time()
-        hit = tracker.parse(params, now)
+        hit = tracker.parse(form.checked_params(*raw), now)
         await self._authorise(tracker, hit, hit.token_auth)
-        envelope = _envelope(tracker, scope, headers, now, [(0, hit)])
+        query, body = (form.without_token(text) for text in raw)
+        envelope = _envelope(tracker, scope, headers, now, [(0, [query, body] if body else query)])
         if hit.is_order and hit.ec_id:
             conflicts = await tracker.committer.submit_with_orders(envelope,
                                                                    [(hit.idsite, hit.ec_id)])
@@ -105,7 +111,7 @@ class TrackingEndpoint:
                              f"{hit.idsite}")
 
     async def _bulk(self, tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes],
-                    query: bytes, body: bytes) -> tuple[int, Headers, bytes]:
+                    query: str, body: bytes) -> tuple[int, Headers, bytes]:
         now = time.time()
         bulk = form.parse_bulk(body)
         request_token = form.text_param(form.parse_query(query), "token_auth") if query else ""
@@ -119,13 +125,18 @@ class TrackingEndpoint:
         return 200, [(b"content-type", b"application/json")], payload
 
     async def _validate_bulk(self, tracker: TrackerService, bulk: form.BulkBody,
-                             now: float) -> tuple[list[tuple[int, TrackingRequest]], list[int]]:
-        accepted: list[tuple[int, TrackingRequest]] = []
+                             now: float) -> tuple[list[Accepted], list[int]]:
+        accepted: list[Accepted] = []
         invalid: list[int] = []
-        for index, params in enumerate(bulk.items):
-            if params is None:
+        for index, item in enumerate(bulk.items):
+            if item is None:
                 invalid.append(index)
                 continue
+            if isinstance(item, str):
+                params, stored = form.checked_params(item), form.without_token(item)
+            else:
+                params = dict(item)
+                stored = {k: v for k, v in item.items() if k != "token_auth"}
             if bulk.token_auth and not form.text_param(params, "token_auth"):
                 params["token_auth"] = bulk.token_auth
             try:
@@ -137,19 +148,19 @@ class TrackingEndpoint:
             except BadRequest:
                 invalid.append(index)
                 continue
-            accepted.append((index, hit))
+            accepted.append((index, hit, stored))
         return accepted, invalid
 
 
 async def _enqueue_bulk(tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes],
-                        now: float, accepted: list[tuple[int, TrackingRequest]]
-                        ) -> tuple[list[tuple[int, TrackingRequest]], list[int]]:
+                        now: float, accepted: list[Accepted]) -> tuple[list[Accepted], list[int]]:
     """Queue the valid hits; hits whose order id is already known become invalid."""
     rejected: list[int] = []
     accepted = _drop_repeated_orders(accepted, rejected)
     while accepted:
-        envelope = _envelope(tracker, scope, headers, now, accepted)
-        orders = [(h.idsite, h.ec_id) for _, h in accepted if h.is_order and h.ec_id]
+        envelope = _envelope(tracker, scope, headers, now,
+                             [(index, stored) for index, _, stored in accepted])
+        orders = [(h.idsite, h.ec_id) for _, h, _ in accepted if h.is_order and h.ec_id]
         if not orders:
             await tracker.committer.submit(envelope)
             break
@@ -157,34 +168,36 @@ async def _enqueue_bulk(tracker: TrackerService, scope: Scope, headers: dict[byt
         if not conflicts:
             break
         keep = []
-        for index, hit in accepted:
+        for entry in accepted:
+            hit = entry[1]
             if hit.is_order and (hit.idsite, hit.ec_id) in conflicts:
-                rejected.append(index)
+                rejected.append(entry[0])
             else:
-                keep.append((index, hit))
+                keep.append(entry)
         accepted = keep
     return accepted, rejected
 
 
-def _drop_repeated_orders(accepted: list[tuple[int, TrackingRequest]],
-                          rejected: list[int]) -> list[tuple[int, TrackingRequest]]:
+def _drop_repeated_orders(accepted: list[Accepted], rejected: list[int]) -> list[Accepted]:
     seen: set[tuple[int, str]] = set()
     keep = []
-    for index, hit in accepted:
+    for entry in accepted:
+        hit = entry[1]
         if hit.is_order and hit.ec_id:
             key = (hit.idsite, hit.ec_id)
             if key in seen:
-                rejected.append(index)
+                rejected.append(entry[0])
                 continue
             seen.add(key)
-        keep.append((index, hit))
+        keep.append(entry)
     return keep
 
 
 def _envelope(tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes], now: float,
-              hits: list[tuple[int, TrackingRequest]]) -> str:
-    """The queued form of one request: its hits and what the pipeline needs of the HTTP
-    request. token_auth is not kept: authorisation was decided here."""
+              hits: list[tuple[int, Any]]) -> str:
+    """The queued form of one request: its hits as they came (a query string, [query,
+    form body], or a parameter map), without token_auth (authorisation was decided
+    here), and what the pipeline needs of the HTTP request."""
     peer = scope.get("client") or ("", 0)
     envelope: dict[str, Any] = {"t": now, "ip": tracker.client_ip(peer[0], headers)}
     for name, key in _KEPT_HEADERS.items():
@@ -198,10 +211,7 @@ def _envelope(tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes]
     cookie = headers.get(b"cookie", b"")
     if cookie and tracker.ignore_cookie in cookie:
         envelope["ignore"] = 1
-    envelope["hits"] = [
-        [index, {k: v for k, v in hit.params.items() if k != "token_auth"}]
-        for index, hit in hits
-    ]
+    envelope["hits"] = hits
     return orjson.dumps(envelope).decode()
 
 
@@ -275,3 +285,18 @@ async def drain_endpoint(request: Any) -> Any:
     pending = await tracker.drain(timeout)
     return JSONResponse({"pending": pending, "drops": dict(tracker.worker.pipeline.drops),
                          "recorded": tracker.worker.pipeline.recorded})
+
+
+class TrackerFastPath:
+    """ASGI middleware: requests to the tracker paths skip Starlette's router and
+    exception layers (the hot path needs neither); everything else passes through."""
+
+    def __init__(self, app: Any, paths: list[str]) -> None:
+        self.app = app
+        self.paths = frozenset(paths)
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] in self.paths:
+            await tracking_endpoint(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)

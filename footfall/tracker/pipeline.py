@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from footfall.config import Settings
 from footfall.errors import BadRequest
-from footfall.tracker import fingerprint
+from footfall.tracker import fingerprint, form
 from footfall.tracker.actions import ActionStore
 from footfall.tracker.clock import to_datetime
 from footfall.tracker.enrich import language
@@ -83,12 +83,18 @@ class Pipeline:
     def committed(self) -> None:
         self.actions.committed()
 
-    def process(self, conn: Connection, rows: list[tuple[int, str]]) -> None:
-        if self.configs.check_version(conn):
-            self.sites.clear()
+    def prepare(self, engine: Engine, rows: list[tuple[int, str]]) -> list[Hit]:
+        """Decode a batch and detect its devices, before any transaction is open."""
+        with engine.connect() as conn:
+            if self.configs.check_version(conn):
+                self.sites.clear()
         hits = self._decode(rows)
         hits.sort(key=lambda hit: hit.time)  # stable: arrival order among equal times
         self._detect_devices(hits)
+        return hits
+
+    def process(self, conn: Connection, hits: list[Hit]) -> None:
+        """Write the prepared hits, inside the caller's transaction."""
         writer = BatchWriter(conn)
         for hit in hits:
             reason = self._run(conn, hit, writer)
@@ -114,8 +120,8 @@ class Pipeline:
         hits: list[Hit] = []
         for _row_id, payload in rows:
             envelope = orjson.loads(payload)
-            for _index, params in envelope.get("hits", []):
-                hit = self._hit(envelope, params)
+            for _index, item in envelope.get("hits", []):
+                hit = self._hit(envelope, _params(item))
                 if hit is not None:
                     hits.append(hit)
         return hits
@@ -144,6 +150,15 @@ class Pipeline:
         agents = [(hit.user_agent, _client_hints(hit)) for hit in hits]
         for hit, device in zip(hits, self.devices.detect_many(agents), strict=True):
             hit.device = device
+
+
+def _params(item: Any) -> dict[str, Any]:
+    """A queued hit's parameters: from a query string, [query, form body], or a map."""
+    if isinstance(item, str):
+        return form.parse_query(item)
+    if isinstance(item, list):
+        return form.merge(form.parse_query(item[0]), form.parse_query(item[1]))
+    return dict(item)
 
 
 def _client_hints(hit: Hit) -> dict[str, Any] | None:

@@ -20,24 +20,61 @@ from concurrent.futures import ThreadPoolExecutor
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from footfall.db.schema import ingest_failed, ingest_lease, ingest_order, ingest_queue, log_conversion
+from footfall.db.dialects import separate_queue_url, upsert
+from footfall.db.engine import make_engine
+from footfall.db.schema import (
+    ingest_failed,
+    ingest_lease,
+    ingest_order,
+    ingest_progress,
+    ingest_queue,
+    log_conversion,
+)
 from footfall.tracker.clock import utcnow_naive
 
 log = logging.getLogger("footfall.tracker")
-INGEST_TABLES = (ingest_queue, ingest_lease, ingest_order, ingest_failed)
+QUEUE_TABLES = (ingest_queue, ingest_lease, ingest_order, ingest_failed)
+PROGRESS_NAME = "pipeline"
 
 
-def ensure_tables(engine: Engine) -> None:
-    """Databases created before the ingest tables joined the schema get them now."""
-    for table in INGEST_TABLES:
-        table.create(engine, checkfirst=True)
+class QueueStore:
+    """Where the queue lives: the main database, or (SQLite) a file of its own."""
+
+    def __init__(self, main: Engine, url: str, *, sqlite_synchronous: str = "FULL") -> None:
+        self.main = main
+        queue_url = separate_queue_url(url)
+        self.separate = queue_url is not None
+        self.engine = (make_engine(queue_url, sqlite_synchronous=sqlite_synchronous)
+                       if queue_url else main)
+
+    def ensure_tables(self) -> None:
+        """Create the ingest tables where they are missing (older or separate databases)."""
+        for table in QUEUE_TABLES:
+            table.create(self.engine, checkfirst=True)
+        ingest_progress.create(self.main, checkfirst=True)
+
+    def dispose(self) -> None:
+        if self.separate:
+            self.engine.dispose()
+
+
+def read_progress(conn: Connection) -> int:
+    query = sa.select(ingest_progress.c.last_id).where(ingest_progress.c.name == PROGRESS_NAME)
+    return int(conn.execute(query).scalar() or 0)
+
+
+def write_progress(conn: Connection, last_id: int) -> None:
+    """Record, inside the raw-log transaction, the last queue row it covers."""
+    statement = upsert(ingest_progress, conn, keys=["name"], update=["last_id"])
+    conn.execute(statement.values(name=PROGRESS_NAME, last_id=last_id))
 
 
 class GroupCommitter:
     """Collects queue rows from concurrent requests and commits them together."""
 
-    def __init__(self, engine: Engine, *, max_batch: int = 1000, max_wait_ms: int = 5) -> None:
-        self.engine = engine
+    def __init__(self, store: QueueStore, *, max_batch: int = 1000, max_wait_ms: int = 5) -> None:
+        self.store = store
+        self.engine = store.engine
         self.max_batch = max(1, max_batch)
         self.max_wait = max(0, max_wait_ms) / 1000
         self._pending: list[tuple[str, asyncio.Future[None]]] = []
@@ -74,7 +111,7 @@ class GroupCommitter:
         """
         loop = asyncio.get_running_loop()
         conflicts = await loop.run_in_executor(
-            self._executor, reserve_and_enqueue, self.engine, payload, orders)
+            self._executor, reserve_and_enqueue, self.store, payload, orders)
         if not conflicts:
             self.committed.set()
         return conflicts
@@ -117,12 +154,15 @@ def enqueue(engine: Engine, payloads: list[str]) -> None:
         conn.execute(ingest_queue.insert(), [{"payload": p} for p in payloads])
 
 
-def reserve_and_enqueue(engine: Engine, payload: str,
+def reserve_and_enqueue(store: QueueStore, payload: str,
                         orders: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
     """One transaction: refuse known order ids, else reserve them and queue the payload."""
     for _attempt in range(3):
         try:
-            with engine.begin() as conn:
+            recorded = recorded_orders(store.main, orders)
+            if recorded:
+                return recorded
+            with store.engine.begin() as conn:
                 conflicts = known_orders(conn, orders)
                 if conflicts:
                     return conflicts
@@ -132,26 +172,37 @@ def reserve_and_enqueue(engine: Engine, payload: str,
             return set()
         except sa.exc.IntegrityError:
             continue  # another process reserved one of them meanwhile: look again
-    with engine.connect() as conn:
+    with store.engine.connect() as conn:
         return known_orders(conn, orders) or set(orders)
 
 
-def known_orders(conn: Connection, orders: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
+def known_orders(conn: Connection, orders: Iterable[tuple[int, str]],
+                 table: sa.Table = ingest_order) -> set[tuple[int, str]]:
+    """The order ids among `orders` that `table` (reservations by default) holds."""
     found: set[tuple[int, str]] = set()
     for idsite, idorder in set(orders):
-        for table in (ingest_order, log_conversion):
-            query = sa.select(table.c.idsite).where(
-                table.c.idsite == idsite, table.c.idorder == idorder).limit(1)
-            if conn.execute(query).first() is not None:
-                found.add((idsite, idorder))
-                break
+        query = sa.select(table.c.idsite).where(
+            table.c.idsite == idsite, table.c.idorder == idorder).limit(1)
+        if conn.execute(query).first() is not None:
+            found.add((idsite, idorder))
     return found
 
 
-def take_batch(conn: Connection, limit: int) -> list[tuple[int, str]]:
-    """The oldest queue rows, in arrival order."""
-    query = sa.select(ingest_queue.c.id, ingest_queue.c.payload).order_by(ingest_queue.c.id)
+def recorded_orders(main: Engine, orders: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Order ids already in the raw log (e.g. imported before reservations existed)."""
+    with main.connect() as conn:
+        return known_orders(conn, orders, log_conversion)
+
+
+def take_batch(conn: Connection, limit: int, *, after: int = 0) -> list[tuple[int, str]]:
+    """The oldest queue rows after row `after`, in arrival order."""
+    query = sa.select(ingest_queue.c.id, ingest_queue.c.payload).where(
+        ingest_queue.c.id > after).order_by(ingest_queue.c.id)
     return [(row.id, row.payload) for row in conn.execute(query.limit(limit))]
+
+
+def delete_up_to(conn: Connection, last_id: int) -> None:
+    conn.execute(ingest_queue.delete().where(ingest_queue.c.id <= last_id))
 
 
 def delete_rows(conn: Connection, ids: Sequence[int]) -> None:

@@ -13,7 +13,7 @@ from footfall.auth.users import has_access
 from footfall.services import Services
 from footfall.tracker.actions import DEFAULT_SEARCH_PARAMS, has_custom_action
 from footfall.tracker.enrich.ip import client_ip
-from footfall.tracker.queue import GroupCommitter, ensure_tables, last_queued_id, pending_up_to
+from footfall.tracker.queue import GroupCommitter, QueueStore, last_queued_id, pending_up_to
 from footfall.tracker.registry import GoalCache, SiteCache, TokenCache
 from footfall.tracker.request import TrackingRequest, parse_hit
 from footfall.tracker.worker import IngestWorker
@@ -47,10 +47,13 @@ class TrackerService:
         self.sites = SiteCache(self.engine, ttl=float(tracker["tracker_cache_file_ttl"]))
         self.tokens = TokenCache(self.engine)
         self.goals = GoalCache(self.engine)
+        self.store = QueueStore(self.engine, settings.database_url,
+                                sqlite_synchronous=settings.get_str("database",
+                                                                    "sqlite_synchronous"))
         self.committer = GroupCommitter(
-            self.engine, max_batch=int(tracker["group_commit_max_batch"]),
+            self.store, max_batch=int(tracker["group_commit_max_batch"]),
             max_wait_ms=int(tracker["group_commit_max_wait_ms"]))
-        self.worker = IngestWorker(settings, self.engine, self.sites, self.committer.committed)
+        self.worker = IngestWorker(settings, self.store, self.sites, self.committer.committed)
 
     # -- lifecycle -------------------------------------------------------------------
 
@@ -63,21 +66,22 @@ class TrackerService:
     def _warm_up(self) -> None:
         # The pipeline's own warm-up (device rules: seconds) runs in the worker thread
         # once it holds the lease, so acknowledging hits never waits for it.
-        ensure_tables(self.engine)
+        self.store.ensure_tables()
         self.sites.load_all()
 
     async def stop(self) -> None:
         await self.committer.stop()
         await asyncio.get_running_loop().run_in_executor(None, self.worker.stop)
+        self.store.dispose()
 
     async def drain(self, timeout: float = 60.0) -> int:
         """Wait until every request queued before this call is processed; returns the
         number still pending (0 unless `timeout` passed first)."""
         loop = asyncio.get_running_loop()
-        last = await loop.run_in_executor(None, last_queued_id, self.engine)
+        last = await loop.run_in_executor(None, last_queued_id, self.store.engine)
         deadline = time.monotonic() + timeout
         while True:
-            pending = await loop.run_in_executor(None, pending_up_to, self.engine, last)
+            pending = await loop.run_in_executor(None, pending_up_to, self.store.engine, last)
             if pending == 0 or time.monotonic() > deadline:
                 return pending
             self.worker.wake()

@@ -6,9 +6,10 @@ visitor partition"). The worker holds a lease row; `serve --workers N` starts
 N workers but only the lease holder consumes. A lease whose owner died on this
 host is taken over at once, otherwise when it expires.
 
-Each batch is processed in one transaction that also deletes its queue rows,
-so a hit is written exactly once. A batch that fails is retried row by row and
-a row that still fails is moved to `ingest_failed` with its error.
+Each batch is written in one transaction that also records the last queue row
+it covers (`ingest_progress`) and, when the queue shares the database, deletes
+the rows: a hit is written exactly once. A batch that fails is retried row by
+row and a row that still fails is moved to `ingest_failed` with its error.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from footfall.config import Settings
+from footfall.db.dialects import immediate_transactions
+from footfall.db.engine import make_engine
 from footfall.db.schema import ingest_lease
 from footfall.tracker import queue
 from footfall.tracker.pipeline import Pipeline
@@ -33,22 +36,30 @@ log = logging.getLogger("footfall.tracker")
 LEASE_NAME = "pipeline"
 LEASE_MS = 30_000  # > warm-up time; a dead owner on this host is replaced at once
 BATCH_ROWS = 200
+BATCH_HITS = 1000
 
 
 class IngestWorker:
     """A thread that, while it holds the lease, drains the queue through the pipeline."""
 
-    def __init__(self, settings: Settings, engine: Engine, sites: SiteCache,
+    def __init__(self, settings: Settings, store: queue.QueueStore, sites: SiteCache,
                  committed: threading.Event) -> None:
-        self.engine = engine
-        self.pipeline = Pipeline(settings, engine, sites)
+        self.store = store
+        # The pipeline reads then writes: its own engine, with SQLite transactions that
+        # take the write lock when they begin.
+        self.engine = make_engine(settings.database_url,
+                                  sqlite_synchronous=settings.get_str("database",
+                                                                      "sqlite_synchronous"))
+        immediate_transactions(self.engine)
+        self.pipeline = Pipeline(settings, store.main, sites)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._committed = committed
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lease_until = 0.0
-        self.processed_batches = 0
+        self._progress = 0
         self._warm = False
+        self.processed_batches = 0
 
     def warm_up(self) -> None:
         """Load the pipeline's rules (done by the worker thread once it holds the lease)."""
@@ -66,6 +77,7 @@ class IngestWorker:
         if self._thread is not None:
             self._thread.join(timeout=60)
         self._release()
+        self.engine.dispose()
 
     def wake(self) -> None:
         self._committed.set()
@@ -83,6 +95,7 @@ class IngestWorker:
             except Exception:  # noqa: BLE001 - the worker must survive a bad moment
                 log.exception("ingest worker: unexpected error; retrying")
                 self.pipeline.forget_state()
+                self._lease_until = 0.0  # re-read progress and state before going on
                 self._stop.wait(0.5)
 
     # -- lease -----------------------------------------------------------------------
@@ -92,18 +105,27 @@ class IngestWorker:
         if now < self._lease_until - LEASE_MS / 3000:
             return True
         held_before = now < self._lease_until
-        if try_lease(self.engine, self.owner):
+        if try_lease(self.store.engine, self.owner):
             if not held_before:
                 log.info("ingest worker %s now consumes the queue", self.owner)
-                self.pipeline.forget_state()  # another process may have written meanwhile
+                self._start_consuming()
             self._lease_until = now + LEASE_MS / 1000
             return True
         self._lease_until = 0.0
         return False
 
+    def _start_consuming(self) -> None:
+        """Another process may have written meanwhile: forget memory, re-read progress."""
+        self.pipeline.forget_state()
+        with self.store.main.connect() as conn:
+            self._progress = queue.read_progress(conn)
+        if self.store.separate:
+            with self.store.engine.begin() as conn:
+                queue.delete_up_to(conn, self._progress)
+
     def _release(self) -> None:
         try:
-            with self.engine.begin() as conn:
+            with self.store.engine.begin() as conn:
                 conn.execute(ingest_lease.delete().where(ingest_lease.c.name == LEASE_NAME,
                                                          ingest_lease.c.owner == self.owner))
         except sa.exc.SQLAlchemyError:
@@ -111,16 +133,24 @@ class IngestWorker:
 
     # -- batches ---------------------------------------------------------------------
 
+    def _next_rows(self) -> list[tuple[int, str]]:
+        after = self._progress if self.store.separate else 0
+        with self.store.engine.connect() as conn:
+            rows = queue.take_batch(conn, BATCH_ROWS, after=after)
+        kept, hits = [], 0
+        for row in rows:  # bound the transaction: about BATCH_HITS hits, at least one row
+            if kept and hits + row[1].count('}],[') + 1 > BATCH_HITS:
+                break
+            kept.append(row)
+            hits += row[1].count('}],[') + 1
+        return kept
+
     def _process_one_batch(self) -> bool:
-        with self.engine.connect() as conn:
-            rows = queue.take_batch(conn, BATCH_ROWS)
+        rows = self._next_rows()
         if not rows:
             return False
         try:
-            with self.engine.begin() as conn:
-                self.pipeline.process(conn, rows)
-                queue.delete_rows(conn, [row_id for row_id, _ in rows])
-            self.pipeline.committed()
+            self._write(rows)
         except Exception:  # noqa: BLE001
             log.exception("ingest worker: batch of %d rows failed; retrying one by one",
                           len(rows))
@@ -130,17 +160,28 @@ class IngestWorker:
         self.processed_batches += 1
         return True
 
+    def _write(self, rows: list[tuple[int, str]]) -> None:
+        hits = self.pipeline.prepare(self.store.main, rows)
+        last_id = rows[-1][0]
+        with self.engine.begin() as conn:
+            self.pipeline.process(conn, hits)
+            queue.write_progress(conn, last_id)
+            if not self.store.separate:
+                queue.delete_rows(conn, [row_id for row_id, _ in rows])
+        self.pipeline.committed()
+        self._progress = max(self._progress, last_id)
+        if self.store.separate:
+            with self.store.engine.begin() as conn:
+                queue.delete_up_to(conn, last_id)
+
     def _process_alone(self, row: tuple[int, str]) -> None:
         try:
-            with self.engine.begin() as conn:
-                self.pipeline.process(conn, [row])
-                queue.delete_rows(conn, [row[0]])
-            self.pipeline.committed()
+            self._write([row])
         except Exception:  # noqa: BLE001
             self.pipeline.forget_state()
             error = traceback.format_exc()
             log.error("ingest worker: queue row %d failed and was set aside: %s", row[0], error)
-            with self.engine.begin() as conn:
+            with self.store.engine.begin() as conn:
                 queue.move_to_failed(conn, row[0], row[1], error)
 
 
