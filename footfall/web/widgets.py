@@ -62,6 +62,9 @@ DASHBOARD_SECTIONS: tuple[tuple[str, tuple[Widget, ...]], ...] = (
         Widget("websites", "Websites", "Referrers.getWebsites", "Website", (VISITS, BOUNCE)),
         Widget("search-engines", "Search engines", "Referrers.getSearchEngines", "Search engine",
                (VISITS, BOUNCE)),
+        Widget("keywords", "Search keywords", "Referrers.getKeywords", "Keyword", (VISITS, BOUNCE)),
+        Widget("socials", "Social networks", "Referrers.getSocials", "Social network",
+               (VISITS, BOUNCE)),
         Widget("campaigns", "Campaigns", "Referrers.getCampaigns", "Campaign", (VISITS, BOUNCE)),
     )),
     ("Visitors", (
