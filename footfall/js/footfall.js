@@ -479,7 +479,13 @@
         }
 
         function cookiesAllowed() {
-            return !cookiesBlocked() && (!consentRequired || consentGiven);
+            return !cookiesBlocked() && (!consentRequired || consentGiven) && !refusedByVisitor();
+        }
+
+        /** Opted out, or Do Not Track honoured: neither hits nor cookies. */
+        function refusedByVisitor() {
+            var dnt = navigator.doNotTrack || window.doNotTrack || navigator.msDoNotTrack;
+            return !!getCookie(OPT_OUT_COOKIE) || (honourDoNotTrack && (dnt === '1' || dnt === 'yes'));
         }
 
         function deleteTrackingCookies() {
@@ -731,10 +737,7 @@
         /* --- transport --- */
 
         function trackingAllowed() {
-            var dnt = navigator.doNotTrack || window.doNotTrack || navigator.msDoNotTrack;
-            return !!trackerEndpoint && !getCookie(OPT_OUT_COOKIE) &&
-                !(honourDoNotTrack && (dnt === '1' || dnt === 'yes')) &&
-                (location.protocol !== 'file:' || fileTracking);
+            return !!trackerEndpoint && !refusedByVisitor() && (location.protocol !== 'file:' || fileTracking);
         }
 
         function endpointWith(query) {

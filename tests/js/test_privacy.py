@@ -90,6 +90,7 @@ def test_cookie_consent_tracks_without_cookies_then_with_them(page: Any, website
 def test_opt_out_cookie_stops_tracking_even_without_consent_mode(
         page: Any, website: Website, recorder: Recorder) -> None:
     open_tracked(page, website, ["optUserOut"], ["trackPageView"])
+    assert tracking_cookies(page) == ["mtm_consent_removed"]  # no visitor cookie either
     push(page, "['forgetUserOptOut']", "['trackPageView', 'Back']")
     hit = wait_hits(page, recorder, 1)[0]
     assert hit["action_name"] == "Back" and len(recorder.hits) == 1
@@ -103,6 +104,13 @@ def test_do_not_track_is_honoured_when_asked(page: Any, website: Website,
     page.evaluate("_paq.push(['setDoNotTrack', false]); _paq.push(['trackPageView', 'Allowed'])")
     hits = wait_hits(page, recorder, 2)
     assert [h["action_name"] for h in hits] == ["Allowed", "Allowed"]
+
+
+def test_do_not_track_writes_no_cookie(page: Any, website: Website, recorder: Recorder) -> None:
+    page.add_init_script("Object.defineProperty(Navigator.prototype, 'doNotTrack', {get: () => '1'})")
+    open_tracked(page, website, ["setDoNotTrack", True], ["trackPageView"])
+    assert page.evaluate("Matomo.getAsyncTracker().getNumTrackedPageViews()") == 1
+    assert tracking_cookies(page) == [] and recorder.hits == []
 
 
 def test_opt_out_snippet_sets_the_cookie_the_tracker_reads(page: Any, website: Website,
