@@ -256,3 +256,13 @@ def test_unknown_format_lists_the_renderers() -> None:
     assert str(caught.value) == ("Renderer format 'foo' not valid. Try any of the following "
                                  "instead: console, csv, html, json, original, rss, tsv, xml.")
     assert check_format("JSON") == "json"
+
+
+def test_rss_needs_a_map_keyed_by_date() -> None:
+    from footfall.errors import BadRequest
+
+    with pytest.raises(BadRequest) as caught:
+        render_result(Simple({"nb_visits": 1, "x": 2}), "rss", PLAIN)
+    assert str(caught.value).startswith("RSS feeds can be generated for one specific website")
+    with pytest.raises(BadRequest):
+        render_result(Map("idSite", {"1": Simple({})}), "rss", PLAIN)
