@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -12,38 +9,18 @@ from footfall.archive.periods import Period
 from footfall.web import widgets
 from footfall.web.api_client import ApiClient, ApiResult
 from footfall.web.chart import LineChart, line_chart
-from footfall.web.formatting import as_number, count, duration, percent
-from footfall.web.period_picker import chart_periods
+from footfall.web.formatting import as_number
+from footfall.web.key_figures import KeyFigure, key_figures
+from footfall.web.period_picker import chart_periods, previous_params
 from footfall.web.rendering import render
 from footfall.web.security import viewer_required
 from footfall.web.site_context import PageContext, SiteUnavailable, page_context, unavailable_response
-
-
-@dataclass(frozen=True)
-class KeyFigure:
-    name: str
-    value: str
-    hint: str = ""
 
 
 async def tracking_tag(client: ApiClient, idsite: int, request: Request) -> ApiResult:
     """The site's JavaScript tracking code, pointing at the address the user reached us by."""
     return await client.call("SitesManager.getJavascriptTag", idSite=idsite,
                              piwikUrl=str(request.base_url))
-
-
-def key_figures(summary: dict[str, Any], is_range: bool) -> list[KeyFigure]:
-    """VisitsSummary.get's numbers, in the order and words Matomo's overview uses."""
-    uniques = summary.get("nb_uniq_visitors")
-    unique_hint = "not computed for date ranges" if uniques is None and is_range else ""
-    return [
-        KeyFigure("Visits", count(summary.get("nb_visits", 0))),
-        KeyFigure("Unique visitors", count(uniques), unique_hint),
-        KeyFigure("Actions", count(summary.get("nb_actions", 0))),
-        KeyFigure("Actions per visit", count(summary.get("nb_actions_per_visit", 0))),
-        KeyFigure("Avg. time on site", duration(summary.get("avg_time_on_site", 0))),
-        KeyFigure("Bounce rate", percent(summary.get("bounce_rate", "0%"))),
-    ]
 
 
 def short_label(period: Period) -> str:
@@ -75,14 +52,19 @@ async def evolution_chart(context: PageContext) -> tuple[LineChart | None, str |
 
 async def summary_figures(context: PageContext) -> tuple[list[KeyFigure], float, str | None]:
     """The key figures, the period's visits, and an error message if the summary failed."""
-    result = await context.client.call("VisitsSummary.get", idSite=context.site.idsite,
+    idsite = context.site.idsite
+    result = await context.client.call("VisitsSummary.get", idSite=idsite,
                                        **context.selection.params())
     if not result.ok:
         message = "Visit figures are not available yet." if result.unavailable else result.error
         return [], 0.0, message
     summary = result.value if isinstance(result.value, dict) else {}
+    before = await context.client.call("VisitsSummary.get", idSite=idsite,
+                                       **previous_params(context.selection))
+    previous = before.value if before.ok and isinstance(before.value, dict) else None
     visits = as_number(summary.get("nb_visits")) or 0.0
-    return key_figures(summary, context.selection.api_period == "range"), visits, None
+    is_range = context.selection.api_period == "range"
+    return key_figures(summary, previous, is_range=is_range), visits, None
 
 
 async def report_tables(context: PageContext) -> list[tuple[str, list[widgets.Table]]]:

@@ -44,10 +44,7 @@ class Selection:
 
     def params(self) -> dict[str, str]:
         """The API parameters, with the dates resolved (links keep the keywords instead)."""
-        if self.period.kind == "range":
-            return {"period": "range",
-                    "date": f"{self.period.start.isoformat()},{self.period.end.isoformat()}"}
-        return {"period": self.period.kind, "date": self.period.start.isoformat()}
+        return _api_params(self.period)
 
 
 def read_selection(query: dict[str, str], timezone: str, *, today: date | None = None) -> Selection:
@@ -91,17 +88,32 @@ def _api_date(period: Period, date_text: str) -> str:
     return period.start.isoformat()
 
 
+def shifted(period: Period, step: int) -> Period:
+    """The period `step` periods before (negative) or after this one; ranges keep their length."""
+    if period.kind == "range":
+        length = timedelta(days=step * ((period.end - period.start).days + 1))
+        return Period("range", period.start + length, period.end + length)
+    moved = period
+    for _ in range(abs(step)):
+        anchor = moved.start - timedelta(days=1) if step < 0 else moved.end + timedelta(days=1)
+        moved = make_period(moved.kind, anchor)
+    return moved
+
+
+def _api_params(period: Period) -> dict[str, str]:
+    if period.kind == "range":
+        return {"period": "range", "date": f"{period.start.isoformat()},{period.end.isoformat()}"}
+    return {"period": period.kind, "date": period.start.isoformat()}
+
+
 def neighbour(selection: Selection, step: int) -> str:
     """The query string of the period before (step -1) or after (+1) this one."""
-    current = selection.period
-    if current.kind == "range":
-        length = (current.end - current.start).days + 1
-        start = current.start + timedelta(days=step * length)
-        end = current.end + timedelta(days=step * length)
-        return urlencode({"period": "range", "date": f"{start.isoformat()},{end.isoformat()}"})
-    anchor = current.start - timedelta(days=1) if step < 0 else current.end + timedelta(days=1)
-    moved = make_period(current.kind, anchor)
-    return urlencode({"period": moved.kind, "date": moved.start.isoformat()})
+    return urlencode(_api_params(shifted(selection.period, step)))
+
+
+def previous_params(selection: Selection) -> dict[str, str]:
+    """The API parameters of the period just before the selected one (for comparisons)."""
+    return _api_params(shifted(selection.period, -1))
 
 
 def chart_periods(selection: Selection) -> tuple[str, tuple[Period, ...]]:

@@ -49,7 +49,8 @@ def test_dashboard_shows_the_reports_figures(server: testing.RunningServer, engi
     page = alice.get(server.url(f"/site/{idsite}?period=range&date=last30")).text
     summary = server.api("VisitsSummary.get", idSite=idsite, period="range", date="last30",
                          token_auth=token)
-    figures = dict(re.findall(r"<dt>([^<]+)</dt>\s*<dd[^>]*>([^<]+)</dd>", page))
+    figures = {name: value.strip() for name, value in
+               re.findall(r"<dt>([^<]+)</dt>\s*<dd[^>]*>([^<]+)", page)}
     assert figures["Visits"] == f"{summary['nb_visits']:,}"
     assert figures["Actions"] == f"{summary['nb_actions']:,}"
     assert figures["Bounce rate"] == summary["bounce_rate"]
