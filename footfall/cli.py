@@ -117,9 +117,17 @@ def serve(obj: Context, host: str, port: int, workers: int, demo: bool,
     _export_settings_env(obj, settings)
     click.echo(f"Footfall {__version__} listening on http://{host}:{port}/ "
                f"(data in {settings.data_dir})", err=True)
-    uvicorn.run("footfall.app:app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", access_log=False,
-                loop="uvloop", http="httptools")
+    # The tracker's pipeline runs beside the HTTP workers, in a process of its own.
+    from footfall.tracker import consumer as tracker_consumer
+
+    os.environ[tracker_consumer.PROCESS_ENV] = "1"
+    pipeline = tracker_consumer.spawn()
+    try:
+        uvicorn.run("footfall.app:app_from_env", factory=True, host=host, port=port,
+                    workers=workers, log_level="warning", access_log=False,
+                    loop="uvloop", http="httptools")
+    finally:
+        tracker_consumer.stop(pipeline)
 
 
 def _export_settings_env(obj: Context, settings: Settings) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from footfall.auth.users import has_access
 from footfall.services import Services
 from footfall.tracker.actions import DEFAULT_SEARCH_PARAMS, has_custom_action
+from footfall.tracker.consumer import pipeline_in_separate_process
 from footfall.tracker.enrich.ip import client_ip
 from footfall.tracker.queue import GroupCommitter, QueueStore, last_queued_id, pending_up_to
 from footfall.tracker.registry import GoalCache, SiteCache, TokenCache
@@ -61,7 +62,8 @@ class TrackerService:
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, self._warm_up)
         await self.committer.start()
-        self.worker.start()
+        if not pipeline_in_separate_process():
+            self.worker.start()
 
     def _warm_up(self) -> None:
         # The pipeline's own warm-up (device rules: seconds) runs in the worker thread
