@@ -36,7 +36,10 @@ def test_device_os_and_browser_match_matomo(detector, agent):
     expected_type = names.DEVICE_TYPE_NAMES.get(agent["device_type"], "Unknown")
     assert stored_type == expected_type
     assert names.os_name(info.config_os) == (agent["os"] or "Unknown")
-    assert names.browser_name(info.config_browser_name) == (agent["browser"] or "Unknown")
+    expected_browser = agent["browser"] or agent.get("client") or "Unknown"
+    assert names.browser_name(info.config_browser_name) == expected_browser
+    if agent.get("client"):  # an app, feed reader ...: Matomo stores its name
+        assert info.config_browser_name == agent["client"]
     if agent["browser"]:
         assert info.config_client_type == 1
         assert len(info.config_browser_name) == 2 and len(info.config_os) == 3
@@ -47,3 +50,5 @@ def test_bots_are_recognised(detector, agent):
     info = detector.detect(agent["ua"])
     assert info.is_bot
     assert info.bot_name == agent["bot"]
+    # recorded only with bots=1, then as Matomo does: OS 'BOT', nothing else known
+    assert (info.config_os, info.config_browser_name, info.config_device_type) == ("BOT", "UNK", None)

@@ -5,8 +5,10 @@ DeviceDetector), stored the way Matomo stores it in log_visit:
 * config_device_type: Matomo's numeric device type (0 desktop, 1 smartphone, ...);
 * config_device_brand: the brand *short code* ('AP' for Apple) — Matomo's
   DeviceBrand dimension stores `DeviceDetector::getBrand()`, which is the code;
-* config_os: 3-letter OS code ('WIN'), config_browser_name: 2-letter code ('CH',
-  'UNK' when unknown), config_browser_engine: engine name ('Blink');
+* config_os: 3-letter OS code ('WIN'; 'BOT' for bots, 'UNK' when unknown);
+* config_browser_name: the browser's 2-letter code ('CH'), or for other clients
+  (apps, feed readers, libraries) their name, else 'UNK' — Matomo 5 does the same,
+  hence the column's 40 characters; config_browser_engine: engine name ('Blink');
 * config_client_type: Matomo's client type id (1 browser, 2 library, ...).
 
 Parsing is slow (up to a second and more for odd agents), so results are cached
@@ -37,7 +39,10 @@ __all__ = ["DeviceCache", "DeviceDetector", "DeviceInfo", "SqlDeviceCache", "cli
 
 # Version of the detection rules: device-detector's own, plus Footfall's adjustments
 # (device_parser.py); bump the suffix when those adjustments change.
-RULES_VERSION = f"device-detector {_device_detector_version}; footfall 1"
+RULES_VERSION = f"device-detector {_device_detector_version}; footfall 2"
+
+# config_os of bots recorded with bots=1 (Matomo's Settings::OS_BOT).
+BOT_OS = "BOT"
 
 # Longest values the log_visit columns hold.
 _LIMITS = {
@@ -146,9 +151,9 @@ def _info_from(parsed: ParsedAgent) -> DeviceInfo:
         "config_device_type": DEVICE_TYPE_IDS.get(parsed.device_type),
         "config_device_brand": brand_code(parsed.brand),
         "config_device_model": parsed.model,
-        "config_os": parsed.os_code or "UNK",
+        "config_os": BOT_OS if parsed.bot_name is not None else (parsed.os_code or "UNK"),
         "config_os_version": parsed.os_version,
-        "config_browser_name": parsed.client_code or "UNK",
+        "config_browser_name": parsed.client_code or parsed.client_name or "UNK",
         "config_browser_version": parsed.client_version,
         "config_browser_engine": parsed.engine,
         "config_client_type": CLIENT_TYPE_IDS.get(parsed.client_type),

@@ -18,6 +18,7 @@ from device_detector.parser.settings import (
 )
 
 UNKNOWN = "Unknown"
+BOT = "BOT"  # config_os of recorded bots
 
 # config_device_type ids, as Matomo's DeviceDetector numbers them.
 DEVICE_TYPE_IDS: dict[str, int] = {
@@ -124,16 +125,20 @@ def _current_os_code(code: str) -> str:
 
 
 def os_name(code: str | None) -> str:
-    """'WIN' -> 'Windows'; unknown codes -> 'Unknown'."""
+    """'WIN' -> 'Windows', 'BOT' -> 'Bot'; unknown codes -> 'Unknown'."""
     if not code:
         return UNKNOWN
+    if code == BOT:
+        return "Bot"
     return OPERATING_SYSTEMS.get(_current_os_code(code), UNKNOWN)
 
 
 def os_family(code: str | None) -> str:
-    """'WIN' -> 'Windows', 'UBT' -> 'GNU/Linux'; 'Unknown' when none."""
+    """'WIN' -> 'Windows', 'UBT' -> 'GNU/Linux', 'BOT' -> 'Bot'; 'Unknown' when none."""
     if not code:
         return UNKNOWN
+    if code == BOT:
+        return "Bot"
     return _os_family_by_code().get(_current_os_code(code), UNKNOWN)
 
 
@@ -143,10 +148,12 @@ def os_code(name: str) -> str:
 
 
 def browser_name(code: str | None) -> str:
-    """'CH' -> 'Chrome'; unknown codes (and Matomo's 'UNK') -> 'Unknown'."""
-    if not code:
+    """'CH' -> 'Chrome'; a stored client name ('Feedly') as it is; 'UNK' -> 'Unknown'."""
+    if not code or code == "UNK":
         return UNKNOWN
-    return AVAILABLE_BROWSERS.get(code, UNKNOWN)
+    if code in AVAILABLE_BROWSERS:
+        return AVAILABLE_BROWSERS[code]
+    return code if len(code) > 2 else UNKNOWN
 
 
 def browser_family(code: str | None) -> str:

@@ -58,7 +58,7 @@ def test_iphone_brand_is_stored_as_matomo_short_code(detector):
 def test_bot_is_flagged_and_nothing_else_detected(detector):
     info = detector.detect(GOOGLEBOT)
     assert info.is_bot and info.bot_name == "Googlebot"
-    assert (info.config_os, info.config_browser_name, info.config_device_type) == ("UNK", "UNK", None)
+    assert (info.config_os, info.config_browser_name, info.config_device_type) == ("BOT", "UNK", None)
 
 
 def test_empty_agent_is_unknown(detector):
@@ -76,7 +76,7 @@ def test_memory_cache_parses_each_agent_once():
 def test_detect_many_deduplicates_and_keeps_order():
     fresh = DeviceDetector()
     results = fresh.detect_many([CHROME_WINDOWS, SAFARI_IPHONE, CHROME_WINDOWS, (GOOGLEBOT, None)])
-    assert [r.config_os for r in results] == ["WIN", "IOS", "WIN", "UNK"]
+    assert [r.config_os for r in results] == ["WIN", "IOS", "WIN", "BOT"]
     assert fresh.parses == 3
 
 
@@ -149,6 +149,8 @@ def test_persistent_cache_put_is_idempotent(engine):
         (names.os_name, "WIN", "Windows"),
         (names.os_name, "W10", "Windows"),  # legacy Matomo code
         (names.os_name, "ZZZ", "Unknown"),
+        (names.os_name, "BOT", "Bot"),
+        (names.browser_name, "Feedly", "Feedly"),  # a client that is not a browser
         (names.os_family, "UBT", "GNU/Linux"),
         (names.os_family, "AND", "Android"),
         (names.browser_name, "CH", "Chrome"),
