@@ -15,11 +15,16 @@ _NOISE = [
     re.compile(r"\\."),  # quoted pairs
     re.compile(r"\s+"),  # white space
     re.compile(r"\([^)]*\)"),  # comments
-    re.compile(r";q=[0-9.]*"),  # quality weights
-    re.compile(r"\.[^,]*"),  # charset, as in en_CA.UTF-8
+    re.compile(r";q=[0-9.]+"),  # quality weights
+    re.compile(r"\..*"),  # charset, as in en_CA.UTF-8 (Matomo drops the rest of the value)
+    re.compile(r"^c$"),  # POSIX 'C' locale
 ]
-_TAG = re.compile(r"^([a-z]{2,3})(?:-([a-z]{2}))?(?:-|$)")
-_REGION = re.compile(r"-([a-z]{2})(?=-|,|$)")
+_FIREFOX_CHROME_TAG = re.compile(r"(^|,)chrome:.*")  # a Firefox bug
+_SECURID_TAG = re.compile(r"(,)(?:en-securid,)|(?:(^|,)en-securid(,|$))")  # not a language
+# A tag: language, an optional script (zh-hant-tw) and an optional region, as
+# Matomo reads them (the region is not checked against the country list).
+_TAG = re.compile(r"^([a-z]{2,3})(?:-[a-z]{4})?(-[a-z]{2})?")
+_REGION = re.compile(r"-([a-z]{2})")
 _BARE_FIRST_LANGUAGE = re.compile(r"^([a-z]{2,3})(?:,|;|$)")
 
 
@@ -49,10 +54,9 @@ def normalize_accept_language(value: str | None) -> str:
     text = value.lower().replace("_", "-")
     for pattern in _NOISE:
         text = pattern.sub("", text)
-    if text == "c":  # POSIX 'C' locale
-        return ""
-    text = text.replace("sr-sp", "sr-rs")  # unofficial Serbian region seen in the wild
-    return ",".join(tag for tag in text.split(",") if tag and tag != "*")
+    text = _FIREFOX_CHROME_TAG.sub("", text, count=1)
+    text = _SECURID_TAG.sub(lambda m: m.group(1) or "", text, count=1)
+    return text.replace("sr-sp", "sr-rs")  # unofficial Serbian region seen in the wild
 
 
 @lru_cache(maxsize=8192)
@@ -65,15 +69,11 @@ def browser_language(value: str | None) -> str:
     normalized = normalize_accept_language(value)
     if not normalized:
         return "" if not value or not value.strip() else UNKNOWN
-    languages, _, countries = _tables()
+    languages = _tables()[0]
     for tag in normalized.split(","):
         match = _TAG.match(tag)
-        if not match or match.group(1) not in languages:
-            continue
-        region = match.group(2)
-        if region and region in countries:
-            return f"{match.group(1)}-{region}"
-        return match.group(1)
+        if match and match.group(1) in languages:
+            return match.group(1) + (match.group(2) or "")
     return UNKNOWN
 
 

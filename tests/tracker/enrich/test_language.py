@@ -18,7 +18,10 @@ from footfall.tracker.enrich.language import (
         ("de (Deutsch), en", "de,en"),
         ("en_CA.UTF-8", "en-ca"),
         ("C", ""),
-        ("*", ""),
+        ("*", "*"),
+        ("en-US.UTF-8,fr", "en-us"),  # Matomo drops everything after a charset
+        ("chrome://global/locale/intl.properties,de", ""),
+        ("en-securid,fr-FR", "fr-fr"),
         (None, ""),
     ],
 )
@@ -33,7 +36,8 @@ def test_normalize_accept_language(header, normalized):
         ("pt_BR", "pt-br"),
         ("de", "de"),
         ("zz,fr-FR", "fr-fr"),  # first *valid* tag wins
-        ("en-zz", "en"),  # unknown region dropped
+        ("en-zz", "en-zz"),  # Matomo does not check the region
+        ("zh-Hant-TW,zh", "zh-tw"),  # script subtag skipped
         ("klingon", "xx"),
         ("", ""),
         (None, ""),
