@@ -266,3 +266,10 @@ def test_rss_needs_a_map_keyed_by_date() -> None:
     assert str(caught.value).startswith("RSS feeds can be generated for one specific website")
     with pytest.raises(BadRequest):
         render_result(Map("idSite", {"1": Simple({})}), "rss", PLAIN)
+
+
+def test_xml_empty_nested_arrays_keep_both_tags() -> None:
+    assert body([{"idvisit": 1, "actionDetails": []}], "xml") == XML_HEAD + (
+        "<result>\n\t<row>\n\t\t<idvisit>1</idvisit>\n\t\t<actionDetails>\n\t\t</actionDetails>\n"
+        "\t</row>\n</result>")
+    assert "\t\t<goals>\n\t\t</goals>\n" in body(DataTable([Row("x", {"goals": {}})]), "xml")

@@ -90,8 +90,8 @@ def _rows(rows: list[Any] | dict[str, Any], prefix: str) -> str:
             attribute = f" {attr_name}='{attr_value}'"
         out.append(f"{prefix}\t<row{attribute}>\n")
         for name, value in row.items():
-            if isinstance(value, (dict, list)):
-                text = "\n" + _rows(value, prefix + "\t\t") + prefix + "\t\t" if value else ""
+            if isinstance(value, (dict, list)):  # even empty: Matomo opens and closes the tag
+                text = "\n" + _rows(value, prefix + "\t\t") + prefix + "\t\t"
             else:
                 text = format_value_xml(value)
             start, end = _tags(name, invalid)
@@ -134,10 +134,10 @@ def _array(array: Any, prefix: str, *, root: bool = False) -> str:
         prefix += "\t"
     for key, value in items:
         start, end, empty = _array_tags(key, assoc)
-        if isinstance(value, (dict, list)) and value:
+        if isinstance(value, (dict, list)):  # even empty: Matomo opens and closes the tag
             out.append(f"{prefix}{start}\n" + _array(value, prefix + "\t") + f"{prefix}{end}\n")
             continue
-        text = "" if isinstance(value, (dict, list)) else format_value_xml(value)
+        text = format_value_xml(value)
         out.append(f"{prefix}{start}{text}{end}\n" if text != "" else f"{prefix}{empty}\n")
     if wrap:
         out.append(f"{prefix[:-1]}</row>\n")
