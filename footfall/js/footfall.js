@@ -31,7 +31,9 @@
         location = window.location,
         trackers = [],
         eventHandlers = {},
-        pendingHeartbeatUnload = 0,
+        clientHints = '',
+        clientHintsPending = false,
+        afterClientHints = [],
         THIRTY_YEARS_MS = 946080000000,
         CONSENT_COOKIE = 'mtm_consent',
         COOKIE_CONSENT_COOKIE = 'mtm_cookie_consent',
@@ -280,6 +282,31 @@
 
     function isPrerendering() {
         return document.prerendering === true || document.visibilityState === 'prerender';
+    }
+
+    /**
+     * Reads the browser's client hints once (sent as `uadata`): a reduced user-agent string
+     * no longer names the device model or OS version. Hits wait for them, at most a second.
+     */
+    function detectClientHints() {
+        var agentData = navigator.userAgentData;
+        if (!agentData || !isFunction(agentData.getHighEntropyValues)) { return; }
+        clientHintsPending = true;
+        function done(values) {
+            if (!clientHintsPending) { return; }
+            clientHintsPending = false;
+            if (values) { clientHints = toJson(values); }
+            var waiting = afterClientHints;
+            afterClientHints = [];
+            forEach(waiting, function (send) { send(); });
+        }
+        setTimeout(function () { done(null); }, 1000);
+        try {
+            agentData.getHighEntropyValues(['brands', 'model', 'platform', 'platformVersion',
+                'uaFullVersion', 'fullVersionList', 'formFactors']).then(done, function () { done(null); });
+        } catch (ignore) {
+            done(null);
+        }
     }
 
     /* ------------------------------------------------------------------ *
@@ -728,6 +755,7 @@
         function withSendTimeParameters(request) {
             var features = browserFeaturesOn ? browserFeatures() : {};
             if (consentRequired && consentGiven) { request += '&consent=1'; }
+            if (clientHints && browserFeaturesOn) { request += '&uadata=' + encode(clientHints); }
             for (var key in features) {
                 if (Object.prototype.hasOwnProperty.call(features, key)) { request += '&' + key + '=' + encode(features[key]); }
             }
@@ -802,6 +830,10 @@
             if (!trackingAllowed()) { return; }
             if (consentRequired && !consentGiven) {
                 consentQueue.push(request); // held for this page view until consent is given
+                return;
+            }
+            if (clientHintsPending && !forceBeacon) {
+                afterClientHints.push(function () { sendRequest(request, callback); });
                 return;
             }
             var now = nowMs(), delay = hitsSent && !forceBeacon ? Math.max(0, firstHitAt + 800 - now) : 0;
@@ -1553,6 +1585,7 @@
     if (!window.Matomo) { window.Matomo = api; }
     if (!window.Piwik) { window.Piwik = window.Matomo; }
 
+    detectClientHints();
     var queue = isArray(window._paq) ? window._paq : [];
     trackers.push(new Tracker());
     applyInitialQueue(queue);

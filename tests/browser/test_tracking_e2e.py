@@ -28,6 +28,10 @@ def test_user_id_is_recorded_and_reset(footfall: Footfall, website: Website, pag
               ["trackPageView"])
     visits = footfall.wait_visits(idsite, lambda v: len(v) == 1, "the logged-in visit")
     assert visits[0]["userId"] == "alice@example.com"
+    full_version = page.evaluate("""navigator.userAgentData.getHighEntropyValues(['fullVersionList'])
+        .then(v => v.fullVersionList.find(b => b.brand === 'Chromium').version)""")
+    # from the client hints (uadata), not from the user-agent string, which says Chrome 126
+    assert visits[0]["browserVersion"] == full_version
     visitor_id = page.evaluate("Matomo.getAsyncTracker().getVisitorId()")
     profile = footfall.api("Live.getVisitorProfile", idSite=idsite)
     assert profile["userId"] == "alice@example.com" and profile["totalPageViews"] == 1

@@ -44,6 +44,13 @@ def test_pageview_carries_the_documented_parameters(page: Any, website: Website,
     assert {"h", "m", "s", "_refts"} <= hit.keys()
 
 
+def test_client_hints_are_sent_as_uadata(page: Any, website: Website, recorder: Recorder) -> None:
+    open_tracked(page, website, ["trackPageView"])
+    hints = json.loads(wait_hits(page, recorder, 1)[0]["uadata"])
+    assert hints["platform"] == "Linux" and hints["fullVersionList"]
+    assert {"model", "platformVersion", "formFactors"} <= hints.keys()
+
+
 def test_cookies_have_matomo_names_and_formats(page: Any, website: Website,
                                                recorder: Recorder) -> None:
     open_tracked(page, website, ["trackPageView"])
