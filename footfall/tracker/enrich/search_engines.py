@@ -97,7 +97,8 @@ class ReferrerDefinitions:
     def add_social_networks(self, entries: Iterable[dict[str, Any]]) -> None:
         for entry in entries:
             for domain in entry.get("domains") or ():
-                self.socials.append((str(domain).lower(), str(entry["name"])))
+                _social_pattern(str(domain))  # a bad pattern fails now, not on a hit
+                self.socials.append((str(domain), str(entry["name"])))
         self._any_social = None
         self._memo.clear()
 
@@ -124,16 +125,17 @@ class ReferrerDefinitions:
         """The network whose domain appears in the URL between '.', '/' or the ends.
 
         The first listed network wins, as in Matomo; one combined pattern first
-        rules out the (usual) referrers that are no social network at all.
+        rules out the (usual) referrers that are no social network at all. As in
+        Matomo, the match is case-sensitive and a domain is used as a pattern (its
+        dots match any character).
         """
-        lowered = referrer_url.lower()
         if self._any_social is None:
-            alternation = "|".join(re.escape(domain) for domain, _ in self.socials) or "(?!)"
+            alternation = "|".join(f"(?:{domain})" for domain, _ in self.socials) or "(?!)"
             self._any_social = re.compile(r"(?:^|[./])(?:" + alternation + r")(?:[./]|$)")
-        if not self._any_social.search(lowered):
+        if not self._any_social.search(referrer_url):
             return None
         for domain, name in self.socials:
-            if domain in lowered and _social_pattern(domain).search(lowered):
+            if _social_pattern(domain).search(referrer_url):
                 return name
         return None
 
@@ -269,7 +271,7 @@ def _php_regex(pattern: str) -> re.Pattern[str]:
 
 @cache
 def _social_pattern(domain: str) -> re.Pattern[str]:
-    return re.compile(r"(?:^|[./])" + re.escape(domain) + r"(?:[./]|$)")
+    return re.compile(r"(?:^|[./])" + domain + r"(?:[./]|$)")
 
 
 @cache

@@ -292,3 +292,10 @@ def test_is_site_url(url, known):
     from footfall.tracker.enrich.site_urls import is_site_url
 
     assert is_site_url(["https://shop.example/sub/", ".wild.example"], url) is known
+
+
+def test_social_match_is_case_sensitive_like_matomo(classifier):
+    # Matomo matches social domains against the URL as written (an accident kept on purpose)
+    assert classify(classifier, ref="https://t.co/AbC").referer_type == SOCIAL_NETWORK
+    info = classify(classifier, ref="https://T.CO/AbC")
+    assert (info.referer_type, info.referer_name) == (WEBSITE, "t.co")
