@@ -19,7 +19,7 @@ from footfall.config import Settings, load_settings
 from footfall.db import migrate
 from footfall.db.engine import Database, open_database
 from footfall.errors import FootfallError
-from footfall.js.serve import js_routes
+from footfall.js.serve import js_routes, with_optout_pages
 from footfall.services import Services
 from footfall.tracker.http import (
     TrackerFastPath,
@@ -66,7 +66,7 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
 
     routes = [
         Route("/", index, methods=["GET", "POST"]),
-        Route("/index.php", handle_api, methods=["GET", "POST"]),
+        Route("/index.php", with_optout_pages(handle_api), methods=["GET", "POST"]),
         *(Route(path, tracking_endpoint, methods=["GET", "POST", "OPTIONS"])
           for path in tracker_paths(settings)),
         Route("/_footfall/ingest/drain", drain_endpoint, methods=["GET", "POST"]),

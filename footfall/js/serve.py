@@ -130,6 +130,24 @@ async def serve_optout_page(request: Request) -> Response:
     return asset_response(request, packaged_asset("optout.html", "text/html; charset=UTF-8"))
 
 
+def with_optout_pages(
+    endpoint: Callable[[Request], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    """Matomo's opt-out embed URLs on index.php (module=CoreAdminHome&action=optOut|optOutJS),
+    so that opt-out code copied from Matomo keeps working; everything else goes to `endpoint`."""
+
+    async def dispatch(request: Request) -> Response:
+        if request.query_params.get("module") == "CoreAdminHome":
+            action = request.query_params.get("action")
+            if action == "optOut":
+                return await serve_optout_page(request)
+            if action == "optOutJS":
+                return await serve_optout_script(request)
+        return await endpoint(request)
+
+    return dispatch
+
+
 def proxy_endpoint(
     tracking: Callable[[Request], Awaitable[Response]],
 ) -> Callable[[Request], Awaitable[Response]]:

@@ -89,6 +89,17 @@ def test_opt_out_script_and_page(server: testing.RunningServer) -> None:
     assert page.status_code == 200 and b"footfall-optout.js" in page.content
 
 
+def test_matomo_opt_out_urls_on_index_php(server: testing.RunningServer) -> None:
+    script = httpx.get(server.url("/index.php"), params={
+        "module": "CoreAdminHome", "action": "optOutJS", "divId": "matomo-opt-out"})
+    assert script.content == get(server, "/footfall-optout.js").content
+    page = httpx.get(server.url("/index.php"), params={"module": "CoreAdminHome", "action": "optOut"})
+    assert page.content == get(server, "/footfall-optout.html").content
+    api = httpx.get(server.url("/index.php"), params={
+        "module": "API", "method": "API.getMatomoVersion", "format": "json"})
+    assert api.headers["content-type"].startswith("application/json")
+
+
 @pytest.mark.parametrize(("header", "expected"), [
     ("gzip, deflate, br", "br"), ("gzip", "gzip"), ("br;q=0, gzip", "gzip"), ("", None),
     ("identity", None), ("*", "br"), ("gzip;q=0", None)])
