@@ -48,22 +48,19 @@ def query_param(query: str, name: str) -> str | None:
         if not pair:
             continue
         key, _, value = pair.partition("=")
-        if key == name or (("%" in key or "+" in key) and unquote_plus(key) == name):
+        if key == name:  # names are compared as written, as Matomo does
             found = value
     return found
 
 
 def query_params(query: str) -> dict[str, str]:
-    """All raw (still encoded) values of a query string by name; the last occurrence
-    wins, like PHP. Names are also listed decoded when their encoding differs."""
+    """All raw (still encoded) values of a query string by name, as written; the last
+    occurrence wins, like PHP."""
     params: dict[str, str] = {}
     for pair in query.split("&"):
-        if not pair:
-            continue
-        key, _, value = pair.partition("=")
-        params[key] = value
-        if "%" in key or "+" in key:
-            params[unquote_plus(key)] = value
+        if pair:
+            key, _, value = pair.partition("=")
+            params[key] = value
     return params
 
 
