@@ -29,6 +29,7 @@ class ChartPoint:
 class Tick:
     position: float
     text: str
+    anchor: str = "middle"  # SVG text-anchor: the last label ends at the plot's edge
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ def _x_ticks(points: tuple[ChartPoint, ...]) -> tuple[Tick, ...]:
         return ()
     every = max(1, math.ceil(len(points) / MAX_X_LABELS))
     chosen = points[::every]
-    return tuple(Tick(p.x, p.label) for p in chosen)
+    return tuple(Tick(p.x, p.label, "end" if p is points[-1] and len(points) > 1 else "middle")
+                 for p in chosen)
 
 
 def _describe(series: list[tuple[str, float]], metric: str) -> str:

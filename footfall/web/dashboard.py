@@ -27,7 +27,7 @@ def short_label(period: Period) -> str:
     if period.kind == "day":
         return f"{period.start:%b} {period.start.day}"
     if period.kind == "week":
-        return f"Week of {period.start:%b} {period.start.day}"
+        return f"{period.start:%b} {period.start.day}"  # the week's Monday
     if period.kind == "month":
         return f"{period.start:%b %Y}"
     return str(period.start.year)

@@ -36,7 +36,7 @@ class Selection:
 
     @property
     def label(self) -> str:
-        return self.period.pretty
+        return describe(self.period)
 
     @property
     def query(self) -> str:
@@ -45,6 +45,26 @@ class Selection:
     def params(self) -> dict[str, str]:
         """The API parameters, with the dates resolved (links keep the keywords instead)."""
         return _api_params(self.period)
+
+
+def _day(day: date, *, year: bool = True) -> str:
+    return f"{day:%b} {day.day}, {day.year}" if year else f"{day:%b} {day.day}"
+
+
+def describe(period: Period) -> str:
+    """A short human label: 'Fri, Nov 27, 2026', 'Nov 23 – 29, 2026', 'November 2026'."""
+    start, end = period.start, period.end
+    if period.kind == "day":
+        return f"{start:%a}, {_day(start)}"
+    if period.kind == "month":
+        return f"{start:%B %Y}"
+    if period.kind == "year":
+        return str(start.year)
+    if start.year != end.year:
+        return f"{_day(start)} – {_day(end)}"
+    if start.month == end.month:
+        return f"{_day(start, year=False)} – {end.day}, {end.year}"
+    return f"{_day(start, year=False)} – {_day(end)}"
 
 
 def read_selection(query: dict[str, str], timezone: str, *, today: date | None = None) -> Selection:

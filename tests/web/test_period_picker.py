@@ -54,3 +54,14 @@ def test_chart_spans() -> None:
     assert kind == "month" and len(months) == 12 and months[-1].start == date(2026, 11, 1)
     long_range = read_selection({"period": "range", "date": "2025-01-01,2026-06-30"}, "UTC", today=TODAY)
     assert chart_periods(long_range)[0] == "week"
+
+
+def test_labels_are_short_and_human() -> None:
+    def label(period: str, date_text: str) -> str:
+        return read_selection({"period": period, "date": date_text}, "UTC", today=TODAY).label
+
+    assert label("day", "2026-11-27") == "Fri, Nov 27, 2026"
+    assert label("week", "2026-11-18") == "Nov 16 – 22, 2026"
+    assert label("week", "2026-12-01") == "Nov 30 – Dec 6, 2026"
+    assert label("month", "2026-11-02") == "November 2026"
+    assert label("range", "2025-12-20,2026-01-05") == "Dec 20, 2025 – Jan 5, 2026"
