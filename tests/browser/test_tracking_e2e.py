@@ -130,11 +130,16 @@ def test_heartbeat_extends_the_visit_time(footfall: Footfall, website: Website, 
     assert len(actions_of(visits)) == 1  # a ping adds no action
 
 
+@pytest.mark.parametrize("script", [
+    "footfall-optout.js?divId=matomo-opt-out",
+    # the embed code Matomo's privacy settings page hands out
+    "index.php?module=CoreAdminHome&action=optOutJS&divId=matomo-opt-out&language=auto&showIntro=1",
+])
 def test_opt_out_snippet_stops_tracking_until_the_visitor_opts_back_in(
-        footfall: Footfall, website: Website, page: Any) -> None:
+        footfall: Footfall, website: Website, page: Any, script: str) -> None:
     idsite = footfall.add_site(website)
     optout = (f'<div id="matomo-opt-out"></div>'
-              f'<script src="{footfall.url}footfall-optout.js?divId=matomo-opt-out"></script>')
+              f'<script src="{footfall.url}{html.escape(script)}"></script>')
     open_page(page, website, footfall, idsite, "/privacy.html", ["trackPageView", "Privacy"],
               body=optout)
     footfall.wait_visits(idsite, lambda v: len(actions_of(v, "action")) == 1, "the first pageview")
