@@ -34,6 +34,7 @@ class ApiResult:
     method: str
     value: Any = None
     error: str | None = None
+    status: int = 200  # the HTTP status of the error class (404 for a missing site, ...)
 
     @property
     def ok(self) -> bool:
@@ -69,7 +70,7 @@ class ApiClient:
             result = call_in_process(self._services, fields, self._token)
             body, _ = render_result(result, "json", RenderOptions(method=method))
         except FootfallError as error:
-            return ApiResult(method, error=html.unescape(str(error)))
+            return ApiResult(method, error=html.unescape(str(error)), status=error.status_code)
         except Exception as error:  # a broken report must not take the page down
             log.exception("UI call of %s failed", method)
             return ApiResult(method, error=f"{type(error).__name__}: {error}")

@@ -41,6 +41,10 @@ class PageContext:
 class SiteUnavailable(Exception):
     """The site does not exist or the user may not see it (the API said why)."""
 
+    def __init__(self, message: str, *, missing: bool = False) -> None:
+        super().__init__(message)
+        self.missing = missing
+
 
 def site_from_row(row: dict[str, Any]) -> SiteInfo:
     return SiteInfo(idsite=int(row.get("idsite", 0)), name=str(row.get("name", "")),
@@ -67,7 +71,8 @@ async def page_context(request: Request) -> PageContext:
     elif found.unavailable:  # older API without the method: the reports still check access
         site = next((s for s in sites if s.idsite == idsite), SiteInfo(idsite, f"Website {idsite}"))
     else:
-        raise SiteUnavailable(found.error or "This website is not available.")
+        raise SiteUnavailable(found.error or "This website is not available.",
+                              missing=found.status == 404)
     selection = read_selection(dict(request.query_params), site.timezone)
     return PageContext(client=client, site=site, sites=sites, selection=selection)
 
@@ -76,4 +81,5 @@ async def unavailable_response(request: Request, error: SiteUnavailable) -> Resp
     """A site the viewer may not see: anonymous viewers may log in, users are told why."""
     if getattr(request.state, "session", None) is None:
         return redirect_to_login(request)
-    return await render(request, "error.html", {"message": str(error)}, status_code=403)
+    return await render(request, "error.html", {"message": str(error)},
+                        status_code=404 if error.missing else 403)

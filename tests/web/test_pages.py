@@ -127,3 +127,12 @@ def test_static_files_are_served_by_footfall(server: testing.RunningServer) -> N
                         ("/static/favicon.svg", "image/svg+xml")):
         response = server.client.get(server.url(path))
         assert response.status_code == 200 and media in response.headers["content-type"], path
+
+
+def test_a_site_that_does_not_exist_is_a_404(server: testing.RunningServer, engine: Engine,
+                                             alice: httpx.Client) -> None:
+    testing.create_site(engine)
+    for path in ("/site/99", "/site/99/visits", "/site/99/tracking-code"):
+        page = alice.get(server.url(path))
+        assert page.status_code == 404, path
+        assert "This page is not available" in page.text
