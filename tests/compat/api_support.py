@@ -8,7 +8,7 @@ fixtures. Values expected from these scenarios are reference §9's vectors.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -90,20 +90,72 @@ def visits_over_several_days(scenario: Scenario) -> Scenario:
     return scenario
 
 
-@pytest.fixture(scope="module", params=_engine_params())
-def several_days(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-                 _server_databases: dict[str, str]) -> Iterator[Scenario]:
-    """VisitsOverSeveralDays tracked once per module and engine (replaying it takes a while)."""
-    folder = tmp_path_factory.mktemp("several_days")
+def _module_scenario(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                     server_databases: dict[str, str],
+                     replay: Callable[[Scenario], Scenario]) -> Iterator[Scenario]:
+    """A scenario replayed once for a test module, on the engine of `request.param`."""
+    folder = tmp_path_factory.mktemp("scenario")
     if request.param == "sqlite":
         url = f"sqlite:///{folder / 'footfall.sqlite3'}"
         testing.migrated_engine(url).dispose()
     else:
-        url = _server_databases[request.param]
+        url = server_databases[request.param]
     engine = testing.make_engine(url)
     testing.empty_all_tables(engine)
     try:
         for scenario in start(testing.make_settings(folder / "data", url), engine):
-            yield visits_over_several_days(scenario)
+            yield replay(scenario)
     finally:
         engine.dispose()
+
+
+@pytest.fixture(scope="module", params=_engine_params())
+def several_days(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                 _server_databases: dict[str, str]) -> Iterator[Scenario]:
+    """VisitsOverSeveralDays tracked once per module and engine (replaying it takes a while)."""
+    yield from _module_scenario(request, tmp_path_factory, _server_databases,
+                                visits_over_several_days)
+
+# TwoSitesTwoVisitorsDifferentDays (reference V6): a midnight split, daily 5-action visits.
+OPERA = "Opera/9.63 (Windows NT 5.1; U; en) Presto/2.1.1"
+VISITOR_B = "b0b1b2b3b4b5b6b7"
+
+
+def _visitor_b_day(scenario: Scenario, day: str) -> None:
+    common = {"_id": VISITOR_B, "cip": "100.52.156.83", "ua": OPERA, "res": "800x300"}
+    referrer = "http://referrer.com/Other_Page.htm"
+    scenario.hit(1, f"{day} 11:22:33", "http://example.org/index.htm", urlref=referrer, **common)
+    scenario.hit(1, f"{day} 11:28:33", "http://example.org/thankyou", **common)
+    scenario.hit(1, f"{day} 11:34:33", "http://example.org/thankyou",
+                 link="mailto:test@example.org", **common)
+    scenario.hit(1, f"{day} 11:37:33", "http://example.org/thankyou",
+                 link="mailto:test@example.org/strangelink", **common)
+    scenario.hit(1, f"{day} 11:37:33", "http://example.org/store/purchase",
+                 action_name="Checkout / Purchasing...", **common)
+
+
+def two_sites_two_visitors(scenario: Scenario) -> Scenario:
+    engine = scenario.engine
+    testing.create_site(engine, name="Site 1", urls=["http://example.org"])
+    testing.create_site(engine, name="Site 2", urls=["http://example.com"])
+    scenario.created(1, "2010-01-02 00:00:00")
+    scenario.created(2, "2010-01-02 00:00:00")
+    scenario.hit(1, "2010-01-03 23:55:00", "http://example.org/index.htm#ignoredFragment",
+                 urlref="http://referrer.com/page.htm?param=valuewith some spaces")
+    scenario.hit(1, "2010-01-04 00:01:00", "http://example.org/index.htm")
+    scenario.hit(1, "2010-01-03 12:22:33", "http://example.org/products", _id=VISITOR_B,
+                 cip="100.52.156.83", ua=OPERA, res="800x300")
+    for day in range(5, 13):
+        _visitor_b_day(scenario, f"2010-01-{day:02d}")
+    for _ in range(3):
+        scenario.hit(2, "2010-01-04 11:22:33", "http://example.com/page", _id="c0c1c2c3c4c5c6c7")
+    scenario.server.drain()
+    return scenario
+
+
+@pytest.fixture(scope="module", params=_engine_params())
+def two_visitors(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                 _server_databases: dict[str, str]) -> Iterator[Scenario]:
+    """TwoSitesTwoVisitorsDifferentDays tracked once per module and engine."""
+    yield from _module_scenario(request, tmp_path_factory, _server_databases,
+                                two_sites_two_visitors)

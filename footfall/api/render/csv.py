@@ -30,6 +30,10 @@ class _Sheet:
         self.separator = separator
         self.options = options
         self.unsupported: set[str] = set()
+        # Keys of nested maps (date inside idSite). Matomo lets them leak into the row
+        # cells of later sites (one empty cell that shifts every value); that misaligns
+        # data, so Footfall leaves them out of the rows and keeps them in the header only.
+        self.map_keys: set[str] = set()
 
     def render(self, result: Any, columns: dict[str, bool]) -> str:
         if isinstance(result, Map):
@@ -37,6 +41,7 @@ class _Sheet:
         return self._table(result, columns)
 
     def _map(self, result: Map, columns: dict[str, bool]) -> str:
+        self.map_keys.add(result.key_name)
         body = ""
         for key, value in result.entries.items():
             lines = self.render(value, columns).split("\n")[1:]
@@ -58,8 +63,9 @@ class _Sheet:
             text = ""
         else:
             text = self.header(list(columns)) + "\n"
+        cells = [c for c in columns if c not in self.map_keys]
         for line in lines:
-            text += self.separator.join(self.format_value(line.get(c, "")) for c in columns) + "\n"
+            text += self.separator.join(self.format_value(line.get(c, "")) for c in cells) + "\n"
         return text[:-1]
 
     def _lines(self, result: Any, columns: dict[str, bool]) -> list[dict[str, Any]]:
