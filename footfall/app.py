@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from footfall.api.dispatch import handle_api
+from footfall.api.dispatch import handle_api, is_api_request
 from footfall.archive.scheduler import install as install_archiving_scheduler
 from footfall.config import Settings, load_settings
 from footfall.db import migrate
@@ -34,8 +34,8 @@ log = logging.getLogger("footfall")
 
 
 async def index(request: Request) -> Response:
-    """`/`: the API when asked for module=API, else the UI's front page."""
-    if request.query_params.get("module") == "API":
+    """`/`: the API when asked for module=API (query or form body), else the UI's front page."""
+    if await is_api_request(request):
         return await handle_api(request)
     return await front_page(request)
 

@@ -188,6 +188,16 @@ async def request_params(request: Request) -> tuple[dict[str, Any], bool]:
     return params.merge(get, post), token_by_post
 
 
+async def is_api_request(request: Request) -> bool:
+    """`module=API` in the query string or in a form body (import_logs.py POSTs to `/`)."""
+    if request.query_params.get("module") == "API":
+        return True
+    if request.method != "POST" or "multipart/" in request.headers.get("content-type", ""):
+        return False
+    body = await request.body()  # Starlette keeps it for whoever reads the request next
+    return params.parse_query(body.decode("utf-8", "replace")).get("module") == "API"
+
+
 def render_options(merged: Mapping[str, Any], request: Request | None = None) -> RenderOptions:
     """The parameters that shape rendering (not the data)."""
     def on(name: str) -> bool:

@@ -322,3 +322,19 @@ def test_cors_headers_for_configured_domains(tmp_path: Path, db_url: str, engine
     assert allowed.headers["access-control-allow-credentials"] == "true"
     assert allowed.headers["vary"] == "Origin"
     assert "access-control-allow-origin" not in other.headers and other.headers["vary"] == "Origin"
+
+
+def test_api_by_post_to_the_root_as_import_logs_does(world: ApiWorld) -> None:
+    # import_logs.py POSTs every call to '/' with module=API in the form body
+    response = world.server.client.post(world.server.url("/"), data={
+        "module": "API", "format": "json", "method": "SitesManager.getSiteFromId",
+        "filter_limit": "-1", "idSite": "1", "token_auth": world.root_token})
+    assert response.json()["main_url"] == "https://a.example"
+    token = world.server.client.post(world.server.url("/"), data={
+        "module": "API", "format": "json", "method": "UsersManager.createAppSpecificTokenAuth",
+        "userLogin": "viewer", "passwordConfirmation": "secret-pass-1",
+        "description": "Log importer", "expireHours": "48"}).json()["value"]
+    found = world.server.client.post(world.server.url("/"), data={
+        "module": "API", "format": "json", "method": "SitesManager.getSitesIdFromSiteUrl",
+        "url": "a.example", "token_auth": token})
+    assert found.json() == [{"idsite": 1}]
