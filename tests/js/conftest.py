@@ -14,6 +14,22 @@ import pytest
 from tests.browser.support import JS_DIR, USER_AGENT, Website, launch_chromium, serve_website
 
 FAKE_FOOTFALL = "http://footfall.test/"
+# Counts the hits footfall.js hands to the browser (beacon or XHR) as they leave, so that a
+# test can tell synchronously that nothing was sent, without waiting for the network.
+TRANSPORT_SPY = """
+window.__hitsSent = 0;
+(function () {
+  var beacon = Navigator.prototype.sendBeacon;  // wrapped on the prototype, which tests may delete
+  if (beacon) {
+    Navigator.prototype.sendBeacon = function () {
+      window.__hitsSent++;
+      return beacon.apply(this, arguments);
+    };
+  }
+  var send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function () { window.__hitsSent++; return send.apply(this, arguments); };
+})();
+"""
 
 
 @dataclass
@@ -76,6 +92,7 @@ def context(browser: Any, recorder: Recorder) -> Iterator[Any]:
         route.fulfill(status=204, headers={"Access-Control-Allow-Origin": "*"})
 
     ctx.route(FAKE_FOOTFALL + "**", answer)
+    ctx.add_init_script(TRANSPORT_SPY)
     yield ctx
     ctx.close()
 

@@ -43,8 +43,7 @@ def test_disable_cookies_removes_cookies_set_before(page: Any, website: Website,
 def test_require_consent_holds_hits_until_consent(page: Any, website: Website,
                                                   recorder: Recorder) -> None:
     open_tracked(page, website, ["requireConsent"], ["trackPageView", "Held"])
-    page.evaluate("new Promise(r => setTimeout(r, 0))")  # let the queue run
-    assert recorder.hits == [] and tracking_cookies(page) == []
+    assert page.evaluate("window.__hitsSent") == 0 and tracking_cookies(page) == []
     assert page.evaluate("Matomo.getAsyncTracker().hasConsent()") is False
     push(page, "['rememberConsentGiven']")
     hit = wait_hits(page, recorder, 1)[0]
@@ -63,14 +62,15 @@ def test_remembered_consent_is_used_on_the_next_page(page: Any, website: Website
 
 def test_forget_consent_opts_out_and_deletes_tracking_cookies(page: Any, website: Website,
                                                               recorder: Recorder) -> None:
+    page.clock.install()
     open_tracked(page, website, ["trackPageView"])
     wait_hits(page, recorder, 1)
     push(page, "['forgetConsentGiven']", "['trackPageView', 'Not sent']")
     assert page.evaluate("Matomo.getAsyncTracker().isUserOptedOut()") is True
     assert tracking_cookies(page) == ["mtm_consent_removed"]
     push(page, "['trackEvent', 'after', 'optout']")
-    page.evaluate("new Promise(r => setTimeout(r, 900))")  # past the 800 ms grouping window
-    assert len(recorder.hits) == 1
+    page.clock.run_for(2000)  # past the 800 ms grouping window, on the page's clock
+    assert page.evaluate("window.__hitsSent") == 1
 
 
 def test_cookie_consent_tracks_without_cookies_then_with_them(page: Any, website: Website,
