@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from footfall.archive.archiver import ArchiveView, DayContext
-from footfall.archive.datatable import DataTable, Row, add_row, sort_rows
+from footfall.archive.datatable import DataTable, Row, add_row, sort_rows, sum_columns
 from footfall.reports.metrics import (
     VISIT_METRIC_DEFINITIONS,
     VISIT_PROCESSED_METRICS,
@@ -60,6 +60,26 @@ def dimension_table(ctx: DayContext, keys: Sequence[Any],
     """One GROUP BY of the day's visits by `keys`: a table keyed by the joined key values."""
     groups = group_visits(ctx.conn, ctx.visits, keys)
     return rows_from_groups(groups, key_of or join_key)
+
+
+def summed_table(groups: list[tuple[tuple[Any, ...], dict[str, Any]]],
+                 positions: Sequence[int]) -> DataTable:
+    """A table keyed by some of a family query's key columns, summing the finer groups.
+
+    One GROUP BY per family serves all its reports; as in Matomo's archivers that
+    derive coarser tables from finer rows, unique counts of such rows are sums.
+    """
+    table = DataTable()
+    index: dict[str, Row] = {}
+    for key, metrics in groups:
+        label = join_key(*(key[i] for i in positions))
+        row = index.get(label)
+        if row is None:
+            row = index[label] = Row(label, dict(metrics))
+            table.rows.append(row)
+        else:
+            sum_columns(row.columns, metrics)
+    return table
 
 
 def relabel(table: DataTable, relabel_row: Relabel, *, sort: bool = True) -> DataTable:
