@@ -13,8 +13,8 @@ from sqlalchemy.engine import Connection
 
 from footfall.db.dialects import insert_returning_ids
 from footfall.db.schema import log_action
-from footfall.tracker.form import decode_component
-from footfall.tracker.request import TrackingRequest
+from footfall.tracker.form import Params, decode_component
+from footfall.tracker.request import TrackingRequest, integer, text
 from footfall.tracker.urls import (
     UrlFilter,
     escape,
@@ -258,15 +258,16 @@ class ActionStore:
         self._provisional.clear()
 
 
-def has_custom_action(hit: TrackingRequest, *, sitesearch: bool,
+def has_custom_action(params: Params, *, sitesearch: bool,
                       search_params: tuple[str, ...]) -> bool:
     """For `ca=1` hits: whether some action type claims the hit (Matomo fails it otherwise)."""
-    if hit.ping or hit.idgoal >= 0:
+    def given(name: str) -> bool:
+        return bool(text(params, name).strip())
+
+    if integer(params, "ping") == 1 or (integer(params, "idgoal", -1) >= 0 and "idgoal" in params):
         return True
-    if hit.get("download").strip() or hit.get("link").strip() or hit.get("c_n").strip():
-        return True
-    if hit.get("e_c").strip() and hit.get("e_a").strip():
+    if given("download") or given("link") or given("c_n") or (given("e_c") and given("e_a")):
         return True
     if not sitesearch:
         return False
-    return bool(hit.get("search").strip()) or _search_in_url(hit.url, search_params, ()) is not None
+    return given("search") or _search_in_url(text(params, "url"), search_params, ()) is not None

@@ -15,7 +15,7 @@ import orjson
 
 from footfall.errors import BadRequest, PayloadTooLarge
 from footfall.tracker import form
-from footfall.tracker.request import TrackingRequest
+from footfall.tracker.request import CheckedHit
 from footfall.tracker.responses import (
     NOTICE,
     PREFLIGHT_HEADERS,
@@ -28,7 +28,7 @@ from footfall.tracker.responses import (
 from footfall.tracker.service import TrackerService, tracker_of
 
 Scope = dict[str, Any]
-Accepted = tuple[int, TrackingRequest, Any]  # bulk index, validated hit, what is queued
+Accepted = tuple[int, CheckedHit, Any]  # bulk index, validated hit, what is queued
 
 
 class MethodNotAllowed(BadRequest):
@@ -79,7 +79,7 @@ class TrackingEndpoint:
     async def _single(self, tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes],
                       raw: tuple[str, str], method: str) -> tuple[int, Headers, bytes]:
         now = time.time()
-        hit = tracker.parse(form.checked_params(*raw), now)
+        hit = tracker.check(form.checked_params(*raw), now)
         await self._authorise(tracker, hit, hit.token_auth)
         query, body = (form.without_token(text) for text in raw)
         envelope = _envelope(tracker, scope, headers, now, [(0, [query, body] if body else query)])
@@ -96,7 +96,7 @@ class TrackingEndpoint:
             status = 503
         return status, extra, body
 
-    async def _authorise(self, tracker: TrackerService, hit: TrackingRequest, token: str) -> None:
+    async def _authorise(self, tracker: TrackerService, hit: CheckedHit, token: str) -> None:
         if not await tracker.site_exists(hit.idsite):
             raise BadRequest(f"invalid idsite {hit.idsite}: no such site")
         if hit.ca and not tracker.custom_action_claimed(hit):
@@ -140,7 +140,7 @@ class TrackingEndpoint:
             if bulk.token_auth and not form.text_param(params, "token_auth"):
                 params["token_auth"] = bulk.token_auth
             try:
-                hit = tracker.parse(params, now)
+                hit = tracker.check(params, now)
                 await self._authorise(tracker, hit, hit.token_auth)
                 if tracker.bulk_require_auth and not await tracker.can_write(hit.token_auth,
                                                                                hit.idsite):

@@ -139,6 +139,41 @@ class TrackingRequest:
         return self.idgoal == 0 and bool(self.ec_id)
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedHit:
+    """What the endpoint needs to decide about a hit before acknowledging it."""
+
+    idsite: int
+    params: Params
+    privileged: tuple[str, ...]
+    idgoal: int
+    ec_id: str | None
+    send_image: bool
+    token_auth: str
+    ca: bool
+
+    @property
+    def is_order(self) -> bool:
+        return self.idgoal == 0 and bool(self.ec_id)
+
+
+def check_hit(params: Params, *, received_at: float,
+              custom_time_window: int = 86400) -> CheckedHit:
+    """The validation of `parse_hit` alone (cheap): raise BadRequest naming the parameter."""
+    idsite = _idsite(params)
+    _, _, cdt_old = _hit_time(params, received_at, custom_time_window)
+    _check_event_and_content(params)
+    _cid(params)
+    if any(name.startswith("pf_") for name in params):
+        _performance(params)
+    return CheckedHit(
+        idsite=idsite, params=params, privileged=_privileged(params, cdt_old),
+        idgoal=integer(params, "idgoal", -1) if "idgoal" in params else -1,
+        ec_id=text(params, "ec_id").strip()[:100] or None,
+        send_image=text(params, "send_image", "1") != "0",
+        token_auth=text(params, "token_auth"), ca=integer(params, "ca") == 1)
+
+
 def parse_hit(params: Params, *, received_at: float, page_maximum_length: int = 1024,
               custom_time_window: int = 86400) -> TrackingRequest:
     """Validate one hit's parameters; raise BadRequest naming the offending parameter."""
@@ -234,7 +269,8 @@ def parse_timestamp(raw: str) -> float | None:
 
 def _privileged(params: Params, cdt_old: bool) -> tuple[str, ...]:
     """Parameters present that need a token with write access (reference §2.8, §2.9)."""
-    names = [name for name in ("cip", *LOCATION_PARAMS) if text(params, name).strip()]
+    names = [name for name in ("cip", *LOCATION_PARAMS)
+             if name in params and text(params, name).strip()]
     if cdt_old:
         names.append("cdt")
     return tuple(names)
@@ -242,6 +278,8 @@ def _privileged(params: Params, cdt_old: bool) -> tuple[str, ...]:
 
 def _check_event_and_content(params: Params) -> None:
     for name in ("e_c", "e_a", "c_n"):
+        if name not in params:
+            continue
         value = optional_text(params, name)
         if value is not None and value != "" and not value.strip():
             raise BadRequest(f"{name} must not be only white space")

@@ -16,7 +16,7 @@ from footfall.tracker.consumer import pipeline_in_separate_process
 from footfall.tracker.enrich.ip import client_ip
 from footfall.tracker.queue import GroupCommitter, QueueStore, last_queued_id, pending_up_to
 from footfall.tracker.registry import GoalCache, SiteCache, TokenCache
-from footfall.tracker.request import TrackingRequest, parse_hit
+from footfall.tracker.request import CheckedHit, check_hit
 from footfall.tracker.worker import IngestWorker
 
 log = logging.getLogger("footfall.tracker")
@@ -91,9 +91,8 @@ class TrackerService:
 
     # -- per request -----------------------------------------------------------------
 
-    def parse(self, params: Any, now: float) -> TrackingRequest:
-        return parse_hit(params, received_at=now, page_maximum_length=self.page_maximum_length,
-                         custom_time_window=self.custom_time_window)
+    def check(self, params: Any, now: float) -> CheckedHit:
+        return check_hit(params, received_at=now, custom_time_window=self.custom_time_window)
 
     async def site_exists(self, idsite: int) -> bool:
         fresh, site = self.sites.cached(idsite)
@@ -102,12 +101,12 @@ class TrackerService:
             site = await loop.run_in_executor(None, self.sites.get, idsite)
         return site is not None
 
-    def custom_action_claimed(self, hit: TrackingRequest) -> bool:
+    def custom_action_claimed(self, hit: CheckedHit) -> bool:
         _, site = self.sites.cached(hit.idsite)
         if site is None:
             return True  # cannot tell here; the pipeline drops it if nothing claims it
         search_params = tuple(p.lower() for p in site.sitesearch_keyword_parameters)
-        return has_custom_action(hit, sitesearch=site.sitesearch,
+        return has_custom_action(hit.params, sitesearch=site.sitesearch,
                                  search_params=search_params or DEFAULT_SEARCH_PARAMS)
 
     async def goal_exists(self, idsite: int, idgoal: int) -> bool:
