@@ -1,0 +1,92 @@
+"""Unit tests of parameter decoding (form.py), hit validation (request.py) and URL
+normalisation (urls.py): the pure functions under the endpoint and the pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from footfall.errors import BadRequest
+from footfall.tracker import form
+from footfall.tracker.request import check_hit, parse_hit, parse_timestamp
+from footfall.tracker.urls import UrlFilter, escape, normalize_url, split_prefix
+
+NOW = 1_800_000_000.0
+
+
+def test_php_form_decoding() -> None:
+    params = form.parse_query("a+b=1%202&x.y=3&l[]=1&l[]=2&m[k]=v&dup=1&dup=2&flag")
+    assert params == {"a_b": "1 2", "x_y": "3", "l": ["1", "2"], "m": {"k": "v"},
+                      "dup": "2", "flag": ""}
+
+
+def test_query_wins_over_body() -> None:
+    merged = form.merge(form.parse_query("url=q&idsite=1"), form.parse_query("url=b&rec=1"))
+    assert merged == {"url": "q", "idsite": "1", "rec": "1"}
+    assert form.checked_params("idsite=2&ca=1&url=q", "idsite=1&e_c=x") == {
+        "idsite": "2", "ca": "1", "url": "q", "e_c": "x"}
+
+
+def test_checked_params_fall_back_to_php_rules_for_odd_names() -> None:
+    assert form.checked_params("idsite[]=1&rec=1") == {"idsite": ["1"], "rec": "1"}
+    assert form.without_token("a=1&token_auth=secret&b=2") == "a=1&b=2"
+
+
+def test_bulk_items_strings_objects_and_switches() -> None:
+    body = (b'{"requests":["?idsite=1&rec=1","no-query",{"idsite":1,"e_v":2.5,'
+            b'"ec_items":[["s","n","c",1,1]],"bots":true},7],"send_image":"0","token_auth":"t"}')
+    bulk = form.parse_bulk(body)
+    assert bulk.items[0] == "idsite=1&rec=1"
+    assert bulk.items[1] == {"idsite": "1", "e_v": "2.5", "ec_items": '[["s","n","c",1,1]]',
+                             "bots": "1"}
+    assert bulk.items[2] is None
+    assert (bulk.send_image, bulk.token_auth) == (False, "t")
+    assert form.parse_bulk(b'{"requests": [oops').items == []
+    assert form.looks_like_bulk(b' {"requests":[]}') and not form.looks_like_bulk(b"a=1")
+
+
+@pytest.mark.parametrize(("params", "reason"), [
+    ({}, "idsite is missing"),
+    ({"idsite": "abc"}, "invalid idsite"),
+    ({"idsite": "1", "cid": "0123456789abcdef0"}, "cid must be exactly 16"),
+    ({"idsite": "1", "e_c": "Video", "e_a": " "}, "e_a must not be only white space"),
+    ({"idsite": "1", "pf_srv": "-5"}, "pf_srv must not be negative"),
+])
+def test_invalid_hits_name_the_parameter(params: dict, reason: str) -> None:
+    with pytest.raises(BadRequest, match=reason):
+        check_hit(params, received_at=NOW)
+    with pytest.raises(BadRequest, match=reason):
+        parse_hit(params, received_at=NOW)
+
+
+def test_privileged_parameters_and_custom_time() -> None:
+    old = check_hit({"idsite": "1", "cdt": str(int(NOW - 2 * 86400)), "cip": "1.2.3.4"},
+                    received_at=NOW)
+    assert old.privileged == ("cip", "cdt")
+    recent = parse_hit({"idsite": "1", "cdt": str(int(NOW - 3600))}, received_at=NOW)
+    assert (recent.time, recent.custom_time, recent.privileged) == (NOW - 3600, True, ())
+    future = parse_hit({"idsite": "1", "cdt": str(int(NOW + 60))}, received_at=NOW)
+    assert (future.time, future.custom_time) == (NOW, False)
+    assert parse_timestamp("2024-05-01 13:45:00") == 1714571100.0
+    assert parse_timestamp("not a date") is None
+
+
+def test_parsed_fields() -> None:
+    hit = parse_hit({"idsite": "3", "_id": "0123456789ABCDEFxyz", "uid": " alice ",
+                     "send_image": "0", "rec": "true", "idgoal": "0", "ec_id": "A1",
+                     "dimension4": " v ", "pf_net": "20", "pf_onl": "-1"}, received_at=NOW)
+    assert hit.visitor_id == bytes.fromhex("0123456789abcdef")
+    assert (hit.uid, hit.send_image, hit.rec, hit.is_order) == ("alice", False, False, True)
+    assert hit.dimensions == {4: "v"} and hit.performance == {"time_network": 20}
+
+
+def test_url_normalisation() -> None:
+    strip = UrlFilter.build(["phpsessid", "/^utm_/"], keep_fragment=False)
+    assert normalize_url("https://WWW.Example.com/p?a=1&PHPSESSID=x&utm_x=2#frag", strip) == (
+        "https://www.example.com/p?a=1")
+    assert normalize_url("https://e.com/p;a=1;b=2", strip) == "https://e.com/p?a=1&b=2"
+    assert normalize_url("https://e.com/?q=it's", strip) == "https://e.com/?q=it&#039;s"
+    keep = UrlFilter.build([], keep_fragment=True)
+    assert normalize_url("https://e.com/a#b", keep) == "https://e.com/a#b"
+    assert split_prefix("https://www.example.com/x") == ("example.com/x", 3)
+    assert split_prefix("ftp://example.com/x") == ("ftp://example.com/x", None)
+    assert escape("a & <b> \"c\" 'd' &amp;") == "a &amp; &lt;b&gt; &quot;c&quot; &#039;d&#039; &amp;"
