@@ -128,12 +128,31 @@ def normalize_client_hints(client_hints: Mapping[str, Any] | None) -> dict[str, 
             continue
         if target == "mobile" and isinstance(value, bool):
             value = "?1" if value else "?0"
-        if isinstance(value, (list, tuple)):
-            value = [dict(v) if isinstance(v, Mapping) else str(v) for v in value]
+        if target in _BRAND_LISTS:
+            value = _brand_list(value)
+            if not value:
+                continue
+        elif isinstance(value, (list, tuple)):
+            value = [str(v) for v in value if isinstance(v, (str, int, float))]
         elif not isinstance(value, str):
             value = str(value)
         normalized[target] = value
     return normalized
+
+
+_BRAND_LISTS = {"brands", "fullVersionList"}
+
+
+def _brand_list(value: Any) -> list[dict[str, str]]:
+    """uadata brand lists as [{"brand": str, "version": str}]; anything else is dropped
+    (a malformed hint must not break detection)."""
+    if not isinstance(value, (list, tuple)):
+        return []
+    brands = []
+    for item in value:
+        if isinstance(item, Mapping) and isinstance(item.get("brand"), str):
+            brands.append({"brand": item["brand"], "version": str(item.get("version") or "")})
+    return brands
 
 
 def client_hints_key(user_agent: str, hints: Mapping[str, Any]) -> str:
@@ -273,10 +292,25 @@ class DeviceDetector:
 
     def _parse_all(self, agents: list[tuple[str, dict[str, Any]]]) -> list[DeviceInfo]:
         if self.parse_threads == 1 or len(agents) < 2:
-            return [_info_from(parse_agent(agent, hints)) for agent, hints in agents]
+            return [_safe_parse(agent, hints) for agent, hints in agents]
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.parse_threads, thread_name_prefix="device-parse")
-        return list(self._pool.map(lambda item: _info_from(parse_agent(*item)), agents))
+        return list(self._pool.map(lambda item: _safe_parse(*item), agents))
+
+
+def _safe_parse(user_agent: str, hints: dict[str, Any]) -> DeviceInfo:
+    """Parse; a parser failure on odd input falls back to the agent alone, then to
+    'unknown', so that a hit is never lost to device detection."""
+    try:
+        return _info_from(parse_agent(user_agent, hints))
+    except Exception:  # noqa: BLE001 - third-party parser, any failure
+        log.warning("device detection failed for %r with hints %r", user_agent[:200], hints, exc_info=True)
+    if hints:
+        try:
+            return _info_from(parse_agent(user_agent, None))
+        except Exception:  # noqa: BLE001
+            log.warning("device detection failed for %r", user_agent[:200], exc_info=True)
+    return DeviceInfo()
 
 
 def _request(item: tuple[str, Mapping[str, Any] | None] | str) -> tuple[str, str, dict[str, Any]]:

@@ -222,3 +222,32 @@ def test_a_failing_persistent_cache_never_fails_detection(caplog):
     assert flaky.detect(SAFARI_IPHONE).config_os == "IOS"
     assert flaky.parses == 1
     assert "device cache" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "hints",
+    [
+        {"brands": ["x", 3]},
+        {"fullVersionList": [{"brand": None}]},
+        {"fullVersionList": [{"version": "1"}]},
+        {"platform": {"a": 1}},
+        {"brands": "not a list", "mobile": "maybe"},
+    ],
+)
+def test_malformed_client_hints_never_break_detection(detector, hints):
+    agent = (
+        "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/124.0.0.0 Mobile Safari/537.36"
+    )
+    assert detector.detect(agent, hints).config_os == "AND"
+
+
+def test_a_parser_failure_falls_back_to_unknown(monkeypatch, caplog):
+    from footfall.tracker.enrich import device as device_module
+
+    def broken(user_agent, hints=None):
+        raise ValueError("parser bug")
+
+    monkeypatch.setattr(device_module, "parse_agent", broken)
+    info = DeviceDetector().detect("Some/1.0", {"Sec-CH-UA-Model": '"X"'})
+    assert info == DeviceInfo() and "device detection failed" in caplog.text
