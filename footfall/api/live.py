@@ -81,7 +81,14 @@ def _time_window(call: ApiCall, idsite: int) -> tuple[datetime | None, datetime 
     return since, until
 
 
+def refuse_segment(call: ApiCall) -> None:
+    """Segments are not applied to the raw log yet: say so rather than answer unsegmented."""
+    if params.text(call.params, "segment").strip():
+        raise BadRequest("The Live API does not support the 'segment' parameter yet.")
+
+
 def parse_visit_query(call: ApiCall) -> VisitQuery:
+    refuse_segment(call)
     idsites = requested_site_ids(call)
     since, until = _time_window(call, idsites[0])
     limit: int | None = params.integer(call.params, "filter_limit", DEFAULT_LIMIT)
@@ -273,5 +280,5 @@ def _visitor_bytes(text: str) -> bytes:
         raise BadRequest(f"The visitor id must be 16 hexadecimal characters, not '{text}'.") from None
 
 
-# Registers Live.getVisitorProfile and Live.getMostRecentVisitorId with this module.
-from footfall.api import live_profile  # noqa: E402,F401
+# Registers the other Live methods with this module.
+from footfall.api import live_counters, live_profile  # noqa: E402,F401

@@ -7,7 +7,7 @@ from typing import Any
 
 from footfall.api import params
 from footfall.api.dispatch import ApiCall, api_method, requested_site_ids
-from footfall.api.live import VisitQuery, _visitor_bytes, load_visits
+from footfall.api.live import VisitQuery, _visitor_bytes, load_visits, refuse_segment
 
 PROFILE_VISIT_LIMIT = 10
 _COUNTED_TYPES = {"action": "totalPageViews", "outlink": "totalOutlinks",
@@ -60,6 +60,7 @@ def _totals(visits: list[dict[str, Any]]) -> dict[str, Any]:
 @api_method("Live.getVisitorProfile", access="view")
 def get_visitor_profile(call: ApiCall) -> dict[str, Any] | list[Any]:
     """All visits of one visitor (default: the most recent one) summed up, newest first."""
+    refuse_segment(call)
     idsite = requested_site_ids(call)[0]
     visitor = params.text(call.params, "visitorId") or _most_recent_visitor(call, idsite)
     if not visitor:

@@ -115,6 +115,26 @@ def test_visitor_profile_and_most_recent_visitor(world: LiveWorld) -> None:
     assert bad["result"] == "error" and "visitor id" in bad["message"]
 
 
+def test_counters_most_recent_time_and_first_visit(world: LiveWorld) -> None:
+    assert world.live("Live.getCounters", lastMinutes=30) == [
+        {"visits": 0, "actions": 0, "visitors": 0, "visitsConverted": 0}]
+    track_two_visits(world)
+    assert world.live("Live.getCounters", lastMinutes=30) == [
+        {"visits": "2", "actions": "5", "visitors": "2", "visitsConverted": "1"}]
+    refused = world.live("Live.getCounters", lastMinutes=2881)
+    assert refused["message"] == "lastMinutes only accepts values between 1 and 2880"
+    latest = world.live("Live.getMostRecentVisitsDateTime")
+    latest = latest["value"] if isinstance(latest, dict) else latest
+    assert latest == world.live(filter_limit=1)[0]["lastActionDateTime"]
+    first = world.live("Live.getFirstVisitForVisitorId", visitorId=VISITOR_A)
+    assert [v["visitorId"] for v in first] == [VISITOR_A] and first[0]["actionDetails"] == []
+
+
+def test_segments_are_refused_rather_than_ignored(world: LiveWorld) -> None:
+    answer = world.live(segment="browserCode==FF")
+    assert answer["result"] == "error" and "segment" in answer["message"]
+
+
 def test_live_needs_view_access(world: LiveWorld, engine: Engine) -> None:
     for login in ("viewer", "stranger"):
         users.add_user(engine, login, email=f"{login}@example.com", password=None)
