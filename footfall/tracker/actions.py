@@ -8,6 +8,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -88,6 +89,38 @@ def classify(hit: TrackingRequest, *, url_filter: UrlFilter, sitesearch: bool,
     if hit.ca:
         return None
     return _pageview(hit, url_filter)
+
+
+def add_product_view(action: Action, hit: TrackingRequest) -> None:
+    """`_pks`/`_pkn`/`_pkc`/`_pkp` (reference §8.1) on whatever action the hit makes."""
+    sku, name = hit.get("_pks").strip(), hit.get("_pkn").strip()
+    if sku:
+        action.refs["idaction_product_sku"] = ActionName(sku[:_NAME_LIMIT], ECOMMERCE_SKU)
+    if name:
+        action.refs["idaction_product_name"] = ActionName(name[:_NAME_LIMIT], ECOMMERCE_NAME)
+    for column, category in zip(_PRODUCT_CATEGORY_COLUMNS, _categories(hit.get("_pkc")),
+                                strict=False):
+        action.refs[column] = ActionName(category[:_NAME_LIMIT], ECOMMERCE_CATEGORY)
+    price = hit.get_number("_pkp")
+    if price is not None:
+        action.values["product_price"] = price
+
+
+_PRODUCT_CATEGORY_COLUMNS = ("idaction_product_cat", "idaction_product_cat2",
+                             "idaction_product_cat3", "idaction_product_cat4",
+                             "idaction_product_cat5")
+
+
+def _categories(raw: str) -> list[str]:
+    raw = raw.strip()
+    if raw.startswith('["'):
+        try:
+            values = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            values = [raw]
+    else:
+        values = [raw]
+    return [str(v).strip() for v in values if isinstance(v, (str, int, float)) and str(v).strip()][:5]
 
 
 def _page_url_ref(url: str, url_filter: UrlFilter, action_type: int,

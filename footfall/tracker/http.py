@@ -28,6 +28,7 @@ from footfall.tracker.responses import (
 from footfall.tracker.service import TrackerService, tracker_of
 
 Scope = dict[str, Any]
+_TRACKER_KEY = "footfall.tracker"
 Accepted = tuple[int, CheckedHit, Any]  # bulk index, validated hit, what is queued
 
 
@@ -46,7 +47,7 @@ class TrackingEndpoint:
     """ASGI callable for every tracker path."""
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
-        tracker = tracker_of(scope)
+        tracker = scope.get(_TRACKER_KEY) or tracker_of(scope)
         method = scope["method"]
         headers = dict(scope["headers"])
         origin = headers.get(b"origin")
@@ -81,6 +82,9 @@ class TrackingEndpoint:
         now = time.time()
         hit = tracker.check(form.checked_params(*raw), now)
         await self._authorise(tracker, hit, hit.token_auth)
+        if not tracker.record_statistics:  # [Tracker] record_statistics = 0: track nothing
+            status, extra, body = image_or_empty(hit.send_image, method)
+            return 503, extra, body
         query, body = (form.without_token(text) for text in raw)
         envelope = _envelope(tracker, scope, headers, now, [(0, [query, body] if body else query)])
         if hit.is_order and hit.ec_id:
@@ -91,10 +95,7 @@ class TrackingEndpoint:
                                  f"{hit.idsite}")
         else:
             await tracker.committer.submit(envelope)
-        status, extra, body = image_or_empty(hit.send_image, method)
-        if not tracker.record_statistics:
-            status = 503
-        return status, extra, body
+        return image_or_empty(hit.send_image, method)
 
     async def _authorise(self, tracker: TrackerService, hit: CheckedHit, token: str) -> None:
         if not await tracker.site_exists(hit.idsite):
@@ -113,6 +114,8 @@ class TrackingEndpoint:
     async def _bulk(self, tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes],
                     query: str, body: bytes) -> tuple[int, Headers, bytes]:
         now = time.time()
+        if not tracker.record_statistics:
+            return 503, [], b""
         bulk = form.parse_bulk(body)
         request_token = form.text_param(form.parse_query(query), "token_auth") if query else ""
         accepted, invalid = await self._validate_bulk(tracker, bulk, now)
@@ -222,6 +225,8 @@ def _is_form(headers: dict[bytes, bytes]) -> bool:
 
 async def _read_body(receive: Any, headers: dict[bytes, bytes], limit: int) -> bytes:
     declared = headers.get(b"content-length")
+    if declared is None and b"transfer-encoding" not in headers:
+        return b""  # no body announced (a GET): nothing to wait for
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"request body of {int(declared)} bytes is over the limit of "
                               f"{limit} bytes ([Tracker] max_request_body_bytes)")
@@ -294,9 +299,13 @@ class TrackerFastPath:
     def __init__(self, app: Any, paths: list[str]) -> None:
         self.app = app
         self.paths = frozenset(paths)
+        self._tracker: TrackerService | None = None
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"] in self.paths:
+            if self._tracker is None:
+                self._tracker = tracker_of(scope)
+            scope[_TRACKER_KEY] = self._tracker
             await tracking_endpoint(scope, receive, send)
         else:
             await self.app(scope, receive, send)

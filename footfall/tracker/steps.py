@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from footfall.config import Settings
 from footfall.tracker import fingerprint
-from footfall.tracker.actions import classify
+from footfall.tracker.actions import add_product_view, classify
 from footfall.tracker.clock import local_date
 from footfall.tracker.enrich.geo import GeoLocator
 from footfall.tracker.enrich.ip import ip_matches, ip_to_bytes, is_valid_ip, mask_ip
@@ -189,6 +189,7 @@ def put_visit_columns(ctx: StepContext, hit: Hit) -> str | None:
     columns["visitor_localtime"] = _local_time(hit)
     columns.update(ctx.geo.locate(hit.ip, hit.accept_language).columns())
     columns.update(_location_overrides(request))
+    hit.visit_dimensions.update(custom_variables(request.get_json("_cvar")))
     hit.visit_columns = columns
     return None
 
@@ -263,7 +264,23 @@ def put_action(ctx: StepContext, hit: Hit) -> str | None:
                           category_params=config.category_params)
     if hit.action is None and hit.request.ca and not hit.request.ping and hit.request.idgoal < 0:
         return "custom_action_without_type"
+    if hit.action is not None:
+        add_product_view(hit.action, hit.request)
+        hit.action.values.update(custom_variables(hit.request.get_json("cvar")))
     return None
+
+
+def custom_variables(data: object) -> dict[str, str]:
+    """Legacy custom variables `{"1": ["name", "value"], ...}` as custom_var_k/v columns."""
+    columns: dict[str, str] = {}
+    if not isinstance(data, dict):
+        return columns
+    for slot, pair in data.items():
+        if (str(slot).isdigit() and 1 <= int(slot) <= 5 and isinstance(pair, list)
+                and len(pair) == 2 and all(isinstance(v, (str, int, float)) for v in pair)):
+            columns[f"custom_var_k{int(slot)}"] = str(pair[0]).strip()[:200]
+            columns[f"custom_var_v{int(slot)}"] = str(pair[1]).strip()[:200]
+    return columns
 
 
 def put_referrer(ctx: StepContext, hit: Hit) -> str | None:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from footfall.config import Settings
+from footfall.tracker.clock import to_datetime
 from tests.tracker.support import Tracking, add_dimension, day_start, set_site, start_tracking
 
 T = day_start(2) + 10 * 3600
@@ -138,3 +139,25 @@ def test_excluded_query_parameters_and_fragments(tracking: Tracking) -> None:
     action = tracking.actions()[0]
     assert tracking.action_name(action["idaction_url"]) == (
         "example.com/p?a=2&keep=it&#039;s", 1, 2)
+
+
+def test_product_view_and_custom_variables(tracking: Tracking) -> None:
+    tracking.ok(at=T, url="https://example.com/shirt", _pks="SKU1", _pkn="Shirt",
+                _pkc='["Apparel","Shirts"]', _pkp="19.9",
+                _cvar='{"1":["plan","gold"],"9":["ignored","x"]}', cvar='{"2":["tab","specs"]}')
+    visit, action = _visit_and_last_action(tracking)
+    assert tracking.action_name(action["idaction_product_sku"]) == ("SKU1", 5, None)
+    assert tracking.action_name(action["idaction_product_name"]) == ("Shirt", 6, None)
+    assert tracking.action_name(action["idaction_product_cat2"]) == ("Shirts", 7, None)
+    assert action["product_price"] == 19.9
+    assert (visit["custom_var_k1"], visit["custom_var_v1"]) == ("plan", "gold")
+    assert (action["custom_var_k2"], action["custom_var_v2"]) == ("tab", "specs")
+
+
+def test_older_hits_invalidate_their_days_archives(tracking: Tracking) -> None:
+    tracking.ok(at=T, url="https://example.com/")
+    tracking.ok(at=T + 60, url="https://example.com/b")
+    [invalidation] = tracking.rows("archive_invalidation")
+    assert invalidation["idsite"] == 1
+    assert str(invalidation["date1"]) == str(invalidation["date2"])
+    assert invalidation["date1"].isoformat() == to_datetime(T).date().isoformat()

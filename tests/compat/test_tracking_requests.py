@@ -155,3 +155,16 @@ def test_piwik_php_and_configured_alias(settings: Settings, engine: Engine) -> N
         assert len(tracking.actions()) == 2
     finally:
         iterator.close()
+
+
+def test_record_statistics_off_answers_503_and_stores_nothing(settings: Settings,
+                                                              engine: Engine) -> None:
+    settings.values["Tracker"]["record_statistics"] = 0
+    iterator = start_tracking(settings, engine)
+    tracking = next(iterator)
+    try:
+        assert tracking.hit(url="https://example.com/").status_code == 503
+        assert tracking.server.bulk(["?idsite=1&rec=1&url=x"]).status_code == 503
+        assert tracking.visits() == []
+    finally:
+        iterator.close()
