@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from footfall.archive.periods import local_now
 from footfall.web.formatting import as_number, duration
 from footfall.web.rendering import render
 from footfall.web.security import viewer_required
-from footfall.web.site_context import PageContext, SiteUnavailable, page_context, unavailable_response
+from footfall.web.site_context import SiteUnavailable, page_context, unavailable_response
 
 VISITS_PER_PAGE = 25
 ACTIONS_SHOWN = 20
@@ -120,20 +119,6 @@ def visit_view(visit: dict[str, Any]) -> VisitView:
     )
 
 
-def live_window(context: PageContext) -> dict[str, str]:
-    """The Live API's time window for the page's period.
-
-    A range that reaches today is sent as `minTimestamp` (its start), which means the same
-    thing: Live.getLastVisitsDetails refuses period=range when the range contains today.
-    """
-    period = context.selection.period
-    today = local_now(context.site.timezone).date()
-    if period.kind == "range" and period.contains(today):
-        start = period.utc_bounds(context.site.timezone)[0].replace(tzinfo=UTC)
-        return {"minTimestamp": str(int(start.timestamp()))}
-    return context.selection.params()
-
-
 @viewer_required
 async def visits_log_page(request: Request) -> Response:
     try:
@@ -145,7 +130,7 @@ async def visits_log_page(request: Request) -> Response:
     except ValueError:
         offset = 0
     result = await context.client.call(
-        "Live.getLastVisitsDetails", idSite=context.site.idsite, **live_window(context),
+        "Live.getLastVisitsDetails", idSite=context.site.idsite, **context.selection.params(),
         filter_limit=VISITS_PER_PAGE + 1, filter_offset=offset)
     rows = [v for v in result.value if isinstance(v, dict)] if result.ok and isinstance(
         result.value, list) else []
