@@ -435,6 +435,15 @@ def test_excluded_referrers_count_as_direct(classifier, ref, expected):
     info = classifier.classify(page_url="https://shop.example/thanks", referrer_url=ref, site_urls=site,
                                excluded_referrers=excluded)
     assert info.referer_type == expected
+    assert info.referer_url == ("" if expected == 1 else ref)  # an excluded referrer is not stored
+
+
+def test_excluded_referrer_gives_no_campaign_keyword(classifier):
+    info = classifier.classify(page_url="https://shop.example/?pk_campaign=Spring",
+                               referrer_url="https://pay.test/done", site_urls=["https://shop.example"],
+                               excluded_referrers=["pay.test"])
+    assert (info.referer_type, info.referer_name, info.referer_keyword, info.referer_url) == (
+        6, "spring", "", "")
 
 
 def test_exclude_unknown_urls_still_owns_the_page_host(classifier):

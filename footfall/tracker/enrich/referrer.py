@@ -212,10 +212,12 @@ class ReferrerClassifier:
         if not referrer_url and not campaign_name and "?" not in page_url and "#" not in page_url:
             return _DIRECT  # the commonest case: nothing to classify
         if _ignores_referrer(page_url):
+            # Matomo 5 stores '' rather than NULL for name and keyword in this one case;
+            # Footfall keeps the NULLs of every other direct entry (reference §5.1).
             return _DIRECT
         referrer = referrer_url or ""
-        if referrer and not looks_like_url(referrer):
-            referrer = ""
+        if referrer and (not looks_like_url(referrer) or _is_excluded(referrer, excluded_referrers)):
+            referrer = ""  # an excluded referrer is not stored at all
         campaign = None
         if _campaign_possible(page_url, referrer, campaign_name):
             campaign = self._campaign(page_url, referrer, campaign_name, campaign_keyword, current_visit)
@@ -223,8 +225,7 @@ class ReferrerClassifier:
         if campaign is not None:
             return _campaign_info(campaign, stored_url)
         info = self._non_campaign(
-            page_url, referrer, url_index((*site_urls, *excluded_referrers), tuple(other_sites_urls)),
-            exclude_unknown_urls,
+            page_url, referrer, url_index(tuple(site_urls), tuple(other_sites_urls)), exclude_unknown_urls,
         )  # fmt: skip
         return ReferrerInfo(
             referer_type=info[0], referer_name=info[1], referer_keyword=info[2],
@@ -361,6 +362,18 @@ def _ignores_referrer(page_url: str) -> bool:
     if parts is None or not parts.query:
         return False
     return any(query_param(parts.query, p) == "1" for p in ("ignore_referrer", "ignore_referer"))
+
+
+def _is_excluded(referrer: str, excluded_referrers: Sequence[str]) -> bool:
+    """Does the referrer match the site's or the global excluded referrers (host,
+    '.domain' wildcard, path prefix)?"""
+    if not excluded_referrers:
+        return False
+    parts = split_url(referrer)
+    host = host_of(referrer) if parts is not None else ""
+    if parts is None or not host:
+        return False
+    return url_index(tuple(excluded_referrers)).owners(host, parts.path) is not None
 
 
 def _is_direct(host: str, path: str, page_host: str, index: UrlIndex, exclude_unknown_urls: bool) -> bool:
