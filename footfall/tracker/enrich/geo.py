@@ -44,6 +44,22 @@ def continent_of(country_code: str | None) -> str:
     return _continents().get((country_code or "").lower(), "unk")
 
 
+@cache
+def _names() -> tuple[dict[str, str], dict[str, str]]:
+    data = load_json("countries.json")
+    return data["names"], data["continent_names"]
+
+
+def country_name(country_code: str | None) -> str:
+    """'de' -> 'Germany'; 'xx' and unknown codes -> 'Unknown'."""
+    return _names()[0].get((country_code or "").lower(), "Unknown")
+
+
+def continent_name(continent_code: str | None) -> str:
+    """'eur' -> 'Europe', 'amc' -> 'Central America'; unknown -> 'Unknown'."""
+    return _names()[1].get((continent_code or "").lower(), "Unknown")
+
+
 def is_country_code(code: str) -> bool:
     return code.lower() in _continents()
 

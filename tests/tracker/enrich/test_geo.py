@@ -100,3 +100,12 @@ def test_memoised_answers_still_depend_on_the_language(locator):
     assert locator.locate("192.0.2.56", "de").location_country == "de"
     assert locator.locate("192.0.2.56", "fr").location_country == "fr"
     assert locator.locate("81.2.69.160", "fr") is locator.locate("81.2.69.160", "fr")
+
+
+def test_country_and_continent_names():
+    from footfall.tracker.enrich.geo import continent_name, country_name
+
+    assert (country_name("de"), country_name("GB"), country_name("xx"), country_name(None)) == (
+        "Germany", "United Kingdom", "Unknown", "Unknown")
+    assert (continent_name("amc"), continent_name(continent_of("jp")), continent_name("zzz")) == (
+        "Central America", "Asia", "Unknown")
