@@ -81,8 +81,14 @@ def api_method(name: str, *, access: str = "self") -> Callable[[ApiFunction], Ap
     return register
 
 
+_modules_loaded = False
+
+
 def _load_method_modules() -> None:
-    """Import the modules that register API methods (each registers on import)."""
+    """Import the modules that register API methods (each registers on import), once."""
+    global _modules_loaded
+    if _modules_loaded:
+        return
     import importlib
 
     for module in ("footfall.api.api_meta", "footfall.api.sites_api", "footfall.api.users_api",
@@ -92,6 +98,7 @@ def _load_method_modules() -> None:
         except ModuleNotFoundError as error:
             if error.name != module:
                 raise
+    _modules_loaded = True
 
 
 def all_method_names() -> list[str]:

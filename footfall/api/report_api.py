@@ -175,7 +175,11 @@ def shape_simple(raw: DataTable, context: _Context, *, single: bool) -> Simple:
     """A simple report: one row of metrics; empty when it has no data (in maps)."""
     row = raw.rows[0] if raw.rows else None
     columns = dict(row.columns) if row is not None else {}
-    if not any(not _is_zero(v) for v in columns.values() if not isinstance(v, dict)):
+    # The report may say whether its period had data; otherwise all zeros means none
+    # (Matomo stores no zero values, so a period without data has nothing to show).
+    empty = raw.metadata["empty"] if "empty" in raw.metadata else not any(
+        not _is_zero(v) for v in columns.values() if not isinstance(v, dict))
+    if empty:
         if not single:
             return Simple({})
         columns = columns or {m.name: 0 for m in context.report.metrics}
