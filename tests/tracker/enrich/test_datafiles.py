@@ -41,3 +41,9 @@ def test_spam_list_and_crawler_ranges_parse():
     assert len(hosts) > 1000 and all(" " not in h and h == h.lower() for h in hosts)
     ranges = load_yaml(packaged("crawler_ip_ranges.yml"))
     assert ranges["google"] and ranges["others"]
+
+
+def test_every_country_has_a_name():
+    data = load_json("countries.json")
+    assert set(data["names"]) == set(data["countries"])
+    assert set(data["continent_names"]) >= set(data["countries"].values())
