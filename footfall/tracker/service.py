@@ -17,7 +17,7 @@ from footfall.tracker.enrich.ip import client_ip
 from footfall.tracker.queue import GroupCommitter, QueueStore, last_queued_id, pending_up_to
 from footfall.tracker.registry import GoalCache, SiteCache, TokenCache
 from footfall.tracker.request import CheckedHit, check_hit
-from footfall.tracker.worker import IngestWorker
+from footfall.tracker.worker import LEASE_MS, IngestWorker
 
 log = logging.getLogger("footfall.tracker")
 COMPONENT = "tracker"
@@ -62,8 +62,10 @@ class TrackerService:
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, self._warm_up)
         await self.committer.start()
-        if not pipeline_in_separate_process():
-            self.worker.start()
+        # With a dedicated consumer process (footfall serve), this process stands by:
+        # it takes the pipeline over only if that process dies.
+        standby = LEASE_MS / 1000 if pipeline_in_separate_process() else 0.0
+        self.worker.start(standby_seconds=standby)
 
     def _warm_up(self) -> None:
         # The pipeline's own warm-up (device rules: seconds) runs in the worker thread

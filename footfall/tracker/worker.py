@@ -59,6 +59,7 @@ class IngestWorker:
         self._lease_until = 0.0
         self._progress = 0
         self._warm = False
+        self._standby_seconds = 0.0
         self.processed_batches = 0
 
     def warm_up(self) -> None:
@@ -67,7 +68,10 @@ class IngestWorker:
             self.pipeline.warm_up()
             self._warm = True
 
-    def start(self) -> None:
+    def start(self, *, standby_seconds: float = 0.0) -> None:
+        """Start consuming; a standby first leaves `standby_seconds` to the dedicated
+        consumer process and then only takes over a lease its holder lost."""
+        self._standby_seconds = standby_seconds
         self._thread = threading.Thread(target=self._run, name="ingest-worker", daemon=True)
         self._thread.start()
 
@@ -83,6 +87,8 @@ class IngestWorker:
         self._committed.set()
 
     def _run(self) -> None:
+        if self._stop.wait(self._standby_seconds):
+            return
         while not self._stop.is_set():
             try:
                 if not self._hold_lease():
