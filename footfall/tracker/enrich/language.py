@@ -100,6 +100,16 @@ def country_from_language(value: str | None, *, guess_from_language: bool = True
     return UNKNOWN
 
 
+@cache
+def _language_names() -> dict[str, str]:
+    return dict(load_json("languages.json")["names"])
+
+
+def language_name(code: str | None) -> str:
+    """'fr' or 'fr-ca' -> 'French'; unknown or 'xx' -> 'Unknown'."""
+    return _language_names().get(language_code(code or "").lower(), "Unknown")
+
+
 def language_code(browser_lang: str) -> str:
     """The language part of a stored `location_browser_lang` ('pt-br' -> 'pt')."""
     return browser_lang.split("-", 1)[0] if browser_lang else UNKNOWN

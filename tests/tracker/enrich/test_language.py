@@ -72,3 +72,10 @@ def test_country_guess_can_be_disabled():
 def test_language_code():
     assert language_code("pt-br") == "pt"
     assert language_code("") == "xx"
+
+
+def test_language_names():
+    from footfall.tracker.enrich.language import language_name
+
+    assert (language_name("fr"), language_name("pt-br"), language_name("xx"), language_name(None)) == (
+        "French", "Portuguese", "Unknown", "Unknown")
