@@ -144,6 +144,7 @@ def get_processed_report(call: ApiCall) -> dict[str, Any]:
         "website": site.name, "prettyDate": selection.periods[0].pretty,
         "metadata": report_descriptor(report), "columns": columns,
         "reportData": data, "reportMetadata": row_metadata,
+        "reportTotal": _totals(result, {m.name for m in report.metrics}),
     }
     if params.flag(call.params, "showTimer", default=True):
         answer["timerMillis"] = str(int((time.perf_counter() - started) * 1000))
@@ -173,6 +174,17 @@ def _display(data: Any, currency: str) -> Any:
         return {name: metric_format.format_for_report_display(name, value, currency)
                 if name != "label" else value for name, value in data.items()}
     return data
+
+
+def _totals(result: Any, metrics: set[str]) -> dict[str, Any]:
+    """The sums of the raw metrics over the report's rows (Matomo's reportTotal)."""
+    totals: dict[str, Any] = {}
+    rows = result.all_rows() if isinstance(result, DataTable) else []
+    for row in rows:
+        for name, value in row.columns.items():
+            if name in metrics and isinstance(value, (int, float)) and not isinstance(value, bool):
+                totals[name] = totals.get(name, 0) + value
+    return totals
 
 
 def _present_columns(data: Any) -> list[str]:

@@ -301,6 +301,7 @@ def test_processed_report(world: ApiWorld) -> None:
     assert answer["reportData"][0]["label"] == "Chrome"
     assert answer["reportData"][0]["bounce_rate"] == "100%"
     assert answer["reportMetadata"][0] == {"segment": "browserCode==CH"}
+    assert answer["reportTotal"] == {"nb_visits": 7, "nb_actions": 11, "bounce_count": 5}
     raw = world.root("API.getProcessedReport", idSite=1, apiModule="FootfallTest",
                      apiAction="getBrowsers", format="json", format_metrics=0, **DAY).json()
     assert raw["reportData"][0]["bounce_rate"] == 1 and "timerMillis" in raw

@@ -73,7 +73,7 @@ def render(result: Any, options: RenderOptions, *, now: datetime | None = None) 
                        f"&period={options.period}&date={start.isoformat()}")
         published = _rfc2822(datetime(start.year, start.month, start.day, tzinfo=UTC))
         out.append(f"\t<item>\n\t\t<pubDate>{published}</pubDate>\n\t\t<guid>{link}</guid>\n"
-                   f"\t\t<link>{link}</link>\n\t\t<title>{info.get('site_name', '')} on {key}"
+                   f"\t\t<link>{link}</link>\n\t\t<title>{_escape(info.get('site_name', ''))} on {key}"
                    "</title>\n\t\t<author>https://matomo.org</author>\n\t\t<description>"
                    + _escape(describe(result.entries[key])) + "</description>\n\t</item>\n")
     out.append("\t</channel>\n</rss>")
