@@ -171,28 +171,16 @@ class _Writer:
         row.update(idaction_url=page[0], idaction_name=page[1])
         return row, page
 
+    def _referrer(self) -> dict[str, Any]:
+        return _referrer_for(self.rng, self.keywords)
+
     def _visit_row(self, idvisit: int, visitor: bytes, first: datetime, last: datetime,
                    count: int, entry: tuple[int, int] | None,
                    exit_: tuple[int, int] | None) -> dict[str, Any]:
         rng = self.rng
         browser, engine = rng.choice(BROWSERS)
         os_code, os_version = rng.choice(OSES)
-        referrer = rng.random()
-        ref: dict[str, Any] = {"referer_type": 1}
-        if referrer < 0.35:
-            ref = {"referer_type": 2, "referer_name": rng.choice(ENGINES),
-                   "referer_keyword": rng.choice(self.keywords + [None] * 200)}
-        elif referrer < 0.50:
-            host = f"site{rng.randint(1, 700)}.example"
-            ref = {"referer_type": 3, "referer_name": host,
-                   "referer_url": f"https://{host}/post/{rng.randint(1, 30)}"}
-        elif referrer < 0.60:
-            network = rng.choice(SOCIALS)
-            ref = {"referer_type": 7, "referer_name": network,
-                   "referer_url": f"https://{network.lower()}.com/x/{rng.randint(1, 50)}"}
-        elif referrer < 0.65:
-            ref = {"referer_type": 6, "referer_name": f"campaign{rng.randint(1, 40)}",
-                   "referer_keyword": f"kw{rng.randint(1, 10)}"}
+        ref = self._referrer()
         returning = rng.random() < 0.3
         return {
             "idvisit": idvisit, "idsite": self.idsite, "idvisitor": visitor,
@@ -222,6 +210,26 @@ class _Writer:
             "visitor_localtime": time(rng.randint(0, 23), rng.randint(0, 59)),
             **ref,
         }
+
+
+def _referrer_for(rng: random.Random, keywords: list[str]) -> dict[str, Any]:
+    """Direct entry, search, website, social or campaign, in rough real-world shares."""
+    draw = rng.random()
+    if draw < 0.35:
+        return {"referer_type": 2, "referer_name": rng.choice(ENGINES),
+                "referer_keyword": rng.choice(keywords + [None] * 200)}
+    if draw < 0.50:
+        host = f"site{rng.randint(1, 700)}.example"
+        return {"referer_type": 3, "referer_name": host,
+                "referer_url": f"https://{host}/post/{rng.randint(1, 30)}"}
+    if draw < 0.60:
+        network = rng.choice(SOCIALS)
+        return {"referer_type": 7, "referer_name": network,
+                "referer_url": f"https://{network.lower()}.com/x/{rng.randint(1, 50)}"}
+    if draw < 0.65:
+        return {"referer_type": 6, "referer_name": f"campaign{rng.randint(1, 40)}",
+                "referer_keyword": f"kw{rng.randint(1, 10)}"}
+    return {"referer_type": 1}
 
 
 def _insert(engine: sa.Engine, table: sa.Table, rows: list[dict[str, Any]]) -> None:

@@ -9,14 +9,13 @@ import sqlalchemy as sa
 from footfall.archive.archiver import ArchiveView, DayContext, Records
 from footfall.archive.datatable import DataTable, Row
 from footfall.reports.common import (
+    dimension_table,
     relabel,
     relabel_build,
     segment_value,
     split_key,
-    summed_table,
     visit_report,
 )
-from footfall.reports.metrics import group_visits
 from footfall.reports.registry import Family, ReportRequest
 from footfall.tracker.enrich import device_names as names
 
@@ -28,28 +27,22 @@ def text(column: Any) -> Any:
     return sa.func.coalesce(column, "")
 
 
-# record -> positions of the family query's key columns that make up its stored key
-RECORD_KEYS = {
-    "DevicesDetection_types": (0,),
-    "DevicesDetection_brands": (1,),
-    "DevicesDetection_models": (1, 2),
-    "DevicesDetection_os": (3,),
-    "DevicesDetection_osVersions": (3, 4),
-    "DevicesDetection_browsers": (5,),
-    "DevicesDetection_browserVersions": (5, 6),
-    "DevicesDetection_browserEngines": (7,),
-}
-
-
 def archive_day(ctx: DayContext) -> Records:
-    """One GROUP BY over every device column; each report sums the groups it needs."""
     v = ctx.visits.c
-    keys = [v.config_device_type, text(v.config_device_brand), text(v.config_device_model),
-            text(v.config_os), text(v.config_os_version), text(v.config_browser_name),
-            text(v.config_browser_version), text(v.config_browser_engine)]
-    groups = group_visits(ctx.conn, ctx.visits, keys)
-    return Records(tables={record: summed_table(groups, positions)
-                           for record, positions in RECORD_KEYS.items()})
+    tables = {
+        "DevicesDetection_types": dimension_table(ctx, [v.config_device_type]),
+        "DevicesDetection_brands": dimension_table(ctx, [text(v.config_device_brand)]),
+        "DevicesDetection_models": dimension_table(
+            ctx, [text(v.config_device_brand), text(v.config_device_model)]),
+        "DevicesDetection_os": dimension_table(ctx, [text(v.config_os)]),
+        "DevicesDetection_osVersions": dimension_table(
+            ctx, [text(v.config_os), text(v.config_os_version)]),
+        "DevicesDetection_browsers": dimension_table(ctx, [text(v.config_browser_name)]),
+        "DevicesDetection_browserVersions": dimension_table(
+            ctx, [text(v.config_browser_name), text(v.config_browser_version)]),
+        "DevicesDetection_browserEngines": dimension_table(ctx, [text(v.config_browser_engine)]),
+    }
+    return Records(tables=tables)
 
 
 def _type_row(key: str) -> tuple[str, dict[str, Any]]:

@@ -8,13 +8,12 @@ import sqlalchemy as sa
 
 from footfall.archive.archiver import DayContext, Records
 from footfall.reports.common import (
+    dimension_table,
     relabel_build,
     segment_value,
     split_key,
-    summed_table,
     visit_report,
 )
-from footfall.reports.metrics import group_visits
 from footfall.reports.registry import Family
 from footfall.tracker.enrich import device_names as names
 
@@ -22,13 +21,14 @@ UNKNOWN = "Unknown"
 
 
 def archive_day(ctx: DayContext) -> Records:
-    """One GROUP BY (os, browser, resolution); resolutions are sums of it."""
     v = ctx.visits.c
-    groups = group_visits(ctx.conn, ctx.visits, [
-        sa.func.coalesce(v.config_os, ""), sa.func.coalesce(v.config_browser_name, ""),
-        sa.func.coalesce(v.config_resolution, "")])
-    return Records(tables={"Resolution_resolution": summed_table(groups, (2,)),
-                           "Resolution_configuration": summed_table(groups, (0, 1, 2))})
+    resolution = sa.func.coalesce(v.config_resolution, "")
+    return Records(tables={
+        "Resolution_resolution": dimension_table(ctx, [resolution]),
+        "Resolution_configuration": dimension_table(
+            ctx, [sa.func.coalesce(v.config_os, ""), sa.func.coalesce(v.config_browser_name, ""),
+                  resolution]),
+    })
 
 
 def _resolution_row(key: str) -> tuple[str, dict[str, Any]]:

@@ -10,8 +10,7 @@ import sqlalchemy as sa
 from footfall.archive.archiver import ArchiveView, DayContext, Records
 from footfall.archive.datatable import DataTable, Row
 from footfall.archive.periods import site_tzinfo
-from footfall.reports.common import dimension_table, summed_table, visit_report
-from footfall.reports.metrics import group_visits
+from footfall.reports.common import dimension_table, visit_report
 from footfall.reports.registry import Family, ReportRequest
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -32,11 +31,9 @@ def archive_day(ctx: DayContext) -> Records:
     v = ctx.visits.c
     weekday = str(ctx.period.start.isoweekday())
     by_day = dimension_table(ctx, [], key_of=lambda: weekday)
-    hours = group_visits(ctx.conn, ctx.visits, [_site_hour(ctx, v.visit_first_action_time),
-                                                sa.extract("hour", v.visitor_localtime)])
     return Records(tables={
-        "VisitTime_serverTime": summed_table(hours, (0,)),
-        "VisitTime_localTime": summed_table(hours, (1,)),
+        "VisitTime_serverTime": dimension_table(ctx, [_site_hour(ctx, v.visit_first_action_time)]),
+        "VisitTime_localTime": dimension_table(ctx, [sa.extract("hour", v.visitor_localtime)]),
         "VisitTime_dayOfWeek": by_day,
     })
 

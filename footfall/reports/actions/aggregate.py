@@ -47,12 +47,15 @@ class DayActions:
 
 
 def aggregate_day(ctx: DayContext) -> DayActions:
-    a = ctx.actions.c
+    a, v = ctx.actions.c, ctx.visits.c
     day = DayActions()
     day.by_url = _hits(ctx, a.idaction_url)
     day.by_name, day.no_result = _name_hits(ctx)
     day.url_time, day.name_time = _time_spent(ctx)
-    _entries_and_exits(ctx, day)
+    day.entry_url = _entries(ctx, v.visit_entry_idaction_url)
+    day.entry_name = _entries(ctx, v.visit_entry_idaction_name)
+    day.exit_url = _exits(ctx, v.visit_exit_idaction_url)
+    day.exit_name = _exits(ctx, v.visit_exit_idaction_name)
     day.categories = _categories(ctx)
     ids = set().union(day.by_url, day.by_name, day.entry_url, day.entry_name, day.exit_url,
                       day.exit_name) - {0}
@@ -108,38 +111,25 @@ def _time_spent(ctx: DayContext) -> tuple[dict[int, Any], dict[int, Any]]:
     return by_url, by_name
 
 
-def _entries_and_exits(ctx: DayContext, day: DayActions) -> None:
-    """Entry and exit metrics per URL and title from one GROUP BY over the four ids
-    (unique visitors of a page are the sum over its groups, as for other derived rows)."""
+def _entries(ctx: DayContext, key: Any) -> dict[int, Metrics]:
     v = ctx.visits.c
     actions = sa.func.coalesce(v.visit_total_actions, 0)
-    keys = (v.visit_entry_idaction_url, v.visit_entry_idaction_name, v.visit_exit_idaction_url,
-            v.visit_exit_idaction_name)
-    query = (sa.select(*keys, sa.func.count(sa.distinct(v.idvisitor)), sa.func.count(),
+    query = (sa.select(key, sa.func.count(sa.distinct(v.idvisitor)), sa.func.count(),
                        sa.func.sum(actions), sa.func.sum(v.visit_total_time),
                        sa.func.sum(sa.case((actions <= 1, 1), else_=0)))
-             .select_from(ctx.visits).group_by(*keys))
-    for entry_url, entry_name, exit_url, exit_name, uniq, n, acts, seconds, bounces in \
-            ctx.conn.execute(query):
-        entry = {"entry_nb_uniq_visitors": uniq, "entry_nb_visits": n,
-                 "entry_nb_actions": as_number(acts), "entry_sum_visit_length": as_number(seconds),
-                 "entry_bounce_count": as_number(bounces)}
-        exit_ = {"exit_nb_uniq_visitors": uniq, "exit_nb_visits": n}
-        for target, key, metrics in ((day.entry_url, entry_url, entry),
-                                     (day.entry_name, entry_name, entry),
-                                     (day.exit_url, exit_url, exit_),
-                                     (day.exit_name, exit_name, exit_)):
-            if key is not None:
-                _add_metrics(target, int(key), metrics)
+             .select_from(ctx.visits).where(key.is_not(None)).group_by(key))
+    return {int(k): {"entry_nb_uniq_visitors": u, "entry_nb_visits": n,
+                     "entry_nb_actions": as_number(acts), "entry_sum_visit_length": as_number(t),
+                     "entry_bounce_count": as_number(b)}
+            for k, u, n, acts, t, b in ctx.conn.execute(query)}
 
 
-def _add_metrics(target: dict[int, Metrics], key: int, metrics: Metrics) -> None:
-    found = target.get(key)
-    if found is None:
-        target[key] = dict(metrics)
-    else:
-        for name, value in metrics.items():
-            found[name] += value
+def _exits(ctx: DayContext, key: Any) -> dict[int, Metrics]:
+    v = ctx.visits.c
+    query = (sa.select(key, sa.func.count(sa.distinct(v.idvisitor)), sa.func.count())
+             .select_from(ctx.visits).where(key.is_not(None)).group_by(key))
+    return {int(k): {"exit_nb_uniq_visitors": u, "exit_nb_visits": n}
+            for k, u, n in ctx.conn.execute(query)}
 
 
 def _categories(ctx: DayContext) -> dict[str, Metrics]:
