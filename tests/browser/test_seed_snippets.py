@@ -71,8 +71,6 @@ def test_seed_snippets_record_pageviews_events_dimensions_goal_and_order(
     assert visit["visitEcommerceStatus"] == "ordered" and visit["goalConversions"] == 1
 
 
-@pytest.mark.xfail(reason="the tracking pipeline does not store _pks/_pkn/_pkc/_pkp yet "
-                          "(reference §8.1); footfall.js sends them (tests/js)", strict=False)
 def test_seed_product_view_is_recorded_on_the_pageview(footfall: Footfall, website: Website,
                                                        page: Any) -> None:
     idsite = footfall.add_site(website, ecommerce=True)
