@@ -28,7 +28,7 @@ from footfall.tracker.http import (
     tracking_endpoint,
 )
 from footfall.tracker.service import install as install_tracker
-from footfall.web.routes import front_page, web_routes
+from footfall.web.routes import front_page, web_routes, with_matomo_links
 
 log = logging.getLogger("footfall")
 
@@ -66,7 +66,7 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
 
     routes = [
         Route("/", index, methods=["GET", "POST"]),
-        Route("/index.php", with_optout_pages(handle_api), methods=["GET", "POST"]),
+        Route("/index.php", with_matomo_links(with_optout_pages(handle_api)), methods=["GET", "POST"]),
         *(Route(path, tracking_endpoint, methods=["GET", "POST", "OPTIONS"])
           for path in tracker_paths(settings)),
         Route("/_footfall/ingest/drain", drain_endpoint, methods=["GET", "POST"]),

@@ -136,3 +136,22 @@ def test_a_site_that_does_not_exist_is_a_404(server: testing.RunningServer, engi
         page = alice.get(server.url(path))
         assert page.status_code == 404, path
         assert "This page is not available" in page.text
+
+
+def test_matomo_ui_bookmarks_open_the_same_report(server: testing.RunningServer,
+                                                  engine: Engine) -> None:
+    """A Matomo user's bookmarks (index.php?module=CoreHome...) land on the matching page."""
+    testing.create_site(engine)
+    cases = {
+        "/index.php?module=CoreHome&action=index&idSite=1&period=day&date=yesterday":
+            "/site/1?period=day&date=yesterday",
+        "/?module=CoreHome&action=index&idSite=1&period=month&date=today":
+            "/site/1?period=month&date=today",
+        "/index.php?module=MultiSites&action=index&idSite=1&period=day&date=today":
+            "/?all=1&period=day&date=today",
+    }
+    for bookmark, target in cases.items():
+        response = server.client.get(server.url(bookmark))
+        assert response.status_code == 302 and response.headers["location"] == target, bookmark
+    api = server.client.get(server.url("/index.php?module=API&method=API.getMatomoVersion&format=json"))
+    assert api.json()["result"] == "error"  # still the API (which wants a token here)
