@@ -16,8 +16,14 @@ import sqlalchemy as sa
 from footfall.archive.archiver import ArchiveView, DayContext, Records
 from footfall.archive.datatable import DataTable, Row, add_row, sort_rows, sum_columns
 from footfall.reports.common import relabel, segment_value, visit_report
-from footfall.reports.metrics import CONVERSION_RATE, VISIT_PROCESSED_METRICS, group_visits
-from footfall.reports.registry import Family, ReportRequest
+from footfall.reports.metrics import (
+    CONVERSION_RATE,
+    VISIT_PROCESSED_METRICS,
+    group_visits,
+    metric,
+    ratio,
+)
+from footfall.reports.registry import Family, ProcessedMetric, ReportDefinition, ReportRequest
 from footfall.tracker.enrich.datafiles import load_yaml, packaged
 
 DIRECT, SEARCH, WEBSITE, CAMPAIGN, SOCIAL = 1, 2, 3, 6, 7
@@ -278,7 +284,37 @@ def _pair(action: str, sub_action: str, name: str, dimension: str, sub_dimension
                     parameters=("idSubtable",))]
 
 
+VISITORS_FROM = ("Referrers_visitorsFromSearchEngines", "Referrers_visitorsFromSocialNetworks",
+                 "Referrers_visitorsFromDirectEntry", "Referrers_visitorsFromWebsites",
+                 "Referrers_visitorsFromCampaigns")
+DISTINCT = ("Referrers_distinctSearchEngines", "Referrers_distinctSocialNetworks",
+            "Referrers_distinctKeywords", "Referrers_distinctWebsites",
+            "Referrers_distinctWebsitesUrls", "Referrers_distinctCampaigns")
+
+
+def build_get(view: ArchiveView, request: ReportRequest) -> DataTable:
+    """Referrers.get: visits per channel and distinct counts, one row."""
+    columns = {name: view.numeric(name) for name in (*VISITORS_FROM, *DISTINCT)}
+    empty = not any(columns.values())
+    return DataTable([Row("", columns)], metadata={"simple": True, "empty": empty})
+
+
+def _share_of(name: str) -> ProcessedMetric:
+    return ProcessedMetric(
+        f"{name}_percent", f"{name} %",
+        lambda r, t: ratio(r.get(name), sum(r.get(n, 0) for n in VISITORS_FROM), 2),
+        type="percent", documentation="Share of all visits.")
+
+
+GET = ReportDefinition(
+    module="Referrers", action="get", name="Referrers overview", category="Acquisition",
+    subcategory="Overview", build=build_get, simple=True, default_sort=None,
+    metrics=tuple(metric(n, n) for n in (*VISITORS_FROM, *DISTINCT)),
+    processed_metrics=tuple(_share_of(n) for n in VISITORS_FROM),
+    documentation="Visits from each channel and how many distinct referrers there were.")
+
 REPORTS = [
+    GET,
     _report("getReferrerType", "Channel Type", "Channel type", build_type,
             subtable_action="getReferrerType", parameters=("typeReferrer", "idSubtable",
                                                            "expanded")),
@@ -298,5 +334,8 @@ REPORTS = [
 
 FAMILY = Family(
     name="Referrers", archive_day=archive_day, reports=REPORTS,
+    scalars={f"getNumberOfDistinct{what}": ("get", f"Referrers_distinct{what}")
+             for what in ("SearchEngines", "SocialNetworks", "Keywords", "Campaigns",
+                          "Websites", "WebsitesUrls")},
     table_limits={name: LIMITS for name in (*TWO_LEVEL, "Referrers_type")},
 )

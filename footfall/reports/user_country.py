@@ -19,7 +19,8 @@ from footfall.reports.common import (
     split_key,
     visit_report,
 )
-from footfall.reports.registry import Family, ReportRequest
+from footfall.reports.metrics import metric
+from footfall.reports.registry import Family, ReportDefinition, ReportRequest
 
 UNKNOWN_CODE = "xx"
 UNKNOWN = "Unknown"
@@ -110,11 +111,26 @@ def _report(action: str, name: str, dimension: str, build: Any, doc: str) -> Any
                         documentation=doc)
 
 
+def build_distinct(view: ArchiveView, request: ReportRequest) -> DataTable:
+    value = view.numeric("UserCountry_distinctCountries")
+    return DataTable([Row("", {"UserCountry_distinctCountries": value})],
+                     metadata={"simple": True, "empty": not value})
+
+
+DISTINCT_COUNTRIES = ReportDefinition(
+    module="UserCountry", action="getDistinctCountries", name="Distinct countries",
+    category="Visitors", subcategory="Locations", build=build_distinct, simple=True,
+    default_sort=None, metrics=(metric("UserCountry_distinctCountries", "Distinct countries"),),
+    documentation="How many countries visits came from.")
+
 FAMILY = Family(
     name="UserCountry", archive_day=archive_day,
+    scalars={"getNumberOfDistinctCountries": ("getDistinctCountries",
+                                              "UserCountry_distinctCountries")},
     table_limits={name: ("datatable_archiving_maximum_rows_standard", None)
                   for name in ("UserCountry_country", "UserCountry_region", "UserCountry_city")},
     reports=[
+        DISTINCT_COUNTRIES,
         _report("getCountry", "Country", "Country",
                 relabel_build("UserCountry_country", _country_row),
                 "Visits by the country the visitor was in."),

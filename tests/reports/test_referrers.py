@@ -96,3 +96,13 @@ def test_week_sums_days_and_renames_uniques(services: Services, site: Site) -> N
     facebook = socials.rows[0].columns
     assert facebook["nb_visits"] == 2 and facebook["sum_daily_nb_uniq_visitors"] == 2
     assert "nb_uniq_visitors" not in facebook
+
+
+def test_referrers_overview_and_distinct_counts(services: Services, site: Site) -> None:
+    overview = report(services, site, "Referrers.get", date=DAY).rows[0].columns
+    assert overview["Referrers_visitorsFromSocialNetworks"] == 2
+    assert overview["Referrers_visitorsFromDirectEntry"] == 1
+    assert overview["Referrers_distinctSearchEngines"] == 1
+    assert overview["Referrers_visitorsFromSocialNetworks_percent"] == 0.33
+    assert report(services, site, "Referrers.getNumberOfDistinctKeywords", date=DAY) == 1
+    assert report(services, site, "UserCountry.getNumberOfDistinctCountries", date=DAY) == 1
