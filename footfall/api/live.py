@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from footfall import sites
 from footfall.api import params
 from footfall.api.dispatch import ApiCall, api_method, requested_site_ids
-from footfall.api.live_actions import action_details, pretty_duration, unix
+from footfall.api.live_actions import action_details, custom_variables, pretty_duration, unix
 from footfall.archive.periods import local_now, make_period, select_periods, site_tzinfo
 from footfall.db.schema import custom_dimensions, log_visit
 from footfall.errors import BadRequest
@@ -209,6 +209,9 @@ def format_visit(visit: Mapping[str, Any], site: sites.Site, actions: list[dict[
         **_times(visit, site.timezone), **_referrer_fields(visit), **_device_fields(visit),
     }
     formatted.update(_ecommerce_totals(actions))
+    variables = custom_variables(visit)
+    if variables:
+        formatted["customVariables"] = variables
     for idcustomdimension, index in visit_dimensions:
         formatted[f"dimension{idcustomdimension}"] = visit[f"custom_dimension_{index}"]
     return formatted

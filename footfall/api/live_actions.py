@@ -12,7 +12,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from footfall.db.schema import goal, log_action, log_conversion, log_conversion_item
+from footfall.db.schema import (
+    CUSTOM_VARIABLE_SLOTS,
+    goal,
+    log_action,
+    log_conversion,
+    log_conversion_item,
+)
 from footfall.db.schema import log_link_visit_action as lva
 from footfall.tracker.actions import (
     CONTENT_NAME,
@@ -118,6 +124,17 @@ def _performance(row: Mapping[str, Any]) -> dict[str, Any]:
     return {"pageLoadTimeMilliseconds": total, "pageLoadTime": f"{total / 1000:.2f}s"}
 
 
+def custom_variables(row: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The custom_var_k/v slots of a row, as the Live API shows them (slot -> name, value)."""
+    found: dict[str, dict[str, Any]] = {}
+    for slot in range(1, CUSTOM_VARIABLE_SLOTS + 1):
+        name = row.get(f"custom_var_k{slot}")
+        if name:
+            found[str(slot)] = {f"customVariableName{slot}": name,
+                                f"customVariableValue{slot}": row.get(f"custom_var_v{slot}") or ""}
+    return found
+
+
 def _action_entry(row: Mapping[str, Any], dimensions: Iterable[tuple[int, int]]) -> dict[str, Any]:
     kind = action_kind(row)
     entry: dict[str, Any] = {
@@ -131,6 +148,9 @@ def _action_entry(row: Mapping[str, Any], dimensions: Iterable[tuple[int, int]])
         "timestamp": unix(row["server_time"]),
     }
     entry.update(_specific_fields(kind, row))
+    variables = custom_variables(row)
+    if variables:
+        entry["customVariables"] = variables
     for idcustomdimension, index in dimensions:
         value = row[f"custom_dimension_{index}"]
         if value is not None:

@@ -38,6 +38,19 @@ def test_user_id_is_recorded_and_reset(footfall: Footfall, website: Website, pag
     assert len(visitor_id) == 16
 
 
+def test_custom_variables_of_visit_and_page_scope(footfall: Footfall, website: Website,
+                                                  page: Any) -> None:
+    idsite = footfall.add_site(website)
+    open_page(page, website, footfall, idsite, "/vars.html",
+              ["setCustomVariable", 1, "Plan", "Pro", "visit"],
+              ["setCustomVariable", 2, "Section", "Blog", "page"], ["trackPageView"])
+    visits = footfall.wait_visits(idsite, lambda v: len(v) == 1, "the visit")
+    assert visits[0]["customVariables"] == {"1": {"customVariableName1": "Plan",
+                                                  "customVariableValue1": "Pro"}}
+    assert actions_of(visits)[0]["customVariables"] == {
+        "2": {"customVariableName2": "Section", "customVariableValue2": "Blog"}}
+
+
 def test_outlink_and_download_clicks_that_navigate_away_are_recorded(
         footfall: Footfall, website: Website, page: Any) -> None:
     idsite = footfall.add_site(website)
