@@ -124,3 +124,19 @@ def test_page_timings_are_sent_once_with_the_pageview(page: Any, website: Websit
     page.evaluate("_paq.push(['trackEvent', 'a', 'b'])")
     event = wait_hits(page, recorder, 2)[1]
     assert event["pv_id"] == view["pv_id"] and "pf_net" not in event
+
+
+def test_all_impressions_and_impressions_within_a_node(page: Any, website: Website,
+                                                       recorder: Recorder) -> None:
+    body = """<div data-track-content data-content-name="A">a</div>
+      <div style="height:3000px"></div><div data-track-content data-content-name="B">b</div>
+      <section id="later"></section>"""
+    open_tracked(page, website, ["trackAllContentImpressions"], ["setRequestQueueInterval", 1000],
+                 body=body)
+    hits = wait_hits(page, recorder, 2, "impressions of both blocks, visible or not")
+    assert sorted(h["c_n"] for h in hits) == ["A", "B"]
+    page.evaluate("""document.getElementById('later').innerHTML =
+        '<div data-track-content data-content-name="C" data-content-piece="/c.png">c</div>';
+        _paq.push(['trackContentImpressionsWithinNode', document.getElementById('later')]);""")
+    added = wait_hits(page, recorder, 3, "impression of the added block")[2]
+    assert (added["c_n"], added["c_p"]) == ("C", "/c.png")

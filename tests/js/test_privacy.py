@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -136,3 +138,21 @@ def website_root() -> Any:
     from tests.browser.support import JS_DIR
 
     return JS_DIR
+
+
+def test_campaign_is_kept_in_the_referral_cookie(page: Any, website: Website,
+                                                 recorder: Recorder) -> None:
+    open_tracked(page, website, ["trackPageView"], path="/landing.html")
+    page.goto(website.url("/landing.html?mtm_campaign=Spring&mtm_kwd=Banner"))
+    page.wait_for_function("window.Footfall && Footfall.initialized")
+    hit = wait_hits(page, recorder, 2)[1]
+    assert (hit["_rcn"], hit["_rck"]) == ("Spring", "Banner") and int(hit["_refts"]) > 0
+    # _pk_ref is written only when a session starts: this visitor's session had started.
+    assert not [n for n in tracking_cookies(page) if n.startswith("_pk_ref.")]
+    page.context.clear_cookies()
+    page.reload()
+    page.wait_for_function("window.Footfall && Footfall.initialized")
+    wait_hits(page, recorder, 3)
+    (ref,) = [c for c in page.context.cookies() if c["name"].startswith("_pk_ref.7.")]
+    name, keyword, timestamp, referrer = json.loads(unquote(ref["value"]))
+    assert (name, keyword, referrer) == ("Spring", "Banner", "") and timestamp > 0
