@@ -18,6 +18,8 @@ Params = dict[str, Any]
 _BRACKETS = re.compile(r"^([^\[\]]+)\[([^\[\]]*)\](.*)$")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off", "null"}
+# Ids are 32-bit signed integers in every engine; larger numbers are junk, not ids.
+MAX_ID = 2**31 - 1
 
 
 def parse_pairs(pairs: Iterable[tuple[str, str]]) -> Params:
@@ -73,9 +75,12 @@ def integer(params: Mapping[str, Any], name: str, default: int | None = None) ->
             return default
         raise BadRequest(f"Please specify a value for '{name}'.")
     try:
-        return int(str(value).strip())
+        number = int(str(value).strip())
     except ValueError:
         raise BadRequest(f"The parameter '{name}' must be an integer, not '{value}'.") from None
+    if abs(number) > MAX_ID:  # no id, count or timestamp we store is this large
+        raise BadRequest(f"The parameter '{name}' is out of range: '{value}'.")
+    return number
 
 
 def flag(params: Mapping[str, Any], name: str, default: bool = False) -> bool:
@@ -117,6 +122,6 @@ def site_ids(value: Any) -> list[int]:
     found: list[int] = []
     for part in raw:
         part = str(part).strip()
-        if part.isdigit() and int(part) > 0 and int(part) not in found:
+        if part.isdigit() and 0 < int(part) <= MAX_ID and int(part) not in found:
             found.append(int(part))
     return found

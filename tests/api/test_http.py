@@ -339,3 +339,22 @@ def test_api_by_post_to_the_root_as_import_logs_does(world: ApiWorld) -> None:
         "module": "API", "format": "json", "method": "SitesManager.getSitesIdFromSiteUrl",
         "url": "a.example", "token_auth": token})
     assert found.json() == [{"idsite": 1}]
+
+
+JUNK = ["abc", "-1", "", "[", "%00", "9" * 30, "1,2", "\u2013", "<script>"]
+TUNABLES = ["filter_limit", "filter_offset", "filter_truncate", "idSubtable", "flat", "expanded",
+            "filter_sort_column", "filter_sort_order", "filter_excludelowpop",
+            "filter_excludelowpop_value", "format_metrics", "label", "showColumns",
+            "hideColumns", "filter_pattern", "filter_column", "date", "period", "idSite",
+            "segment", "hideIdSubDatable", "keep_summary_row", "callback"]
+
+
+def test_junk_parameters_never_cause_a_server_error(world: ApiWorld) -> None:
+    for name in TUNABLES:
+        for value in JUNK:
+            params = {"idSite": 1, **DAY, "format": "json", name: value}
+            for method in ("FootfallTest.getBrowsers", "SitesManager.getSiteFromId"):
+                response = world.root(method, **params)
+                assert response.status_code in (200, 400, 401), (name, value, response.text)
+                if response.status_code != 200:
+                    assert response.json()["result"] == "error", (name, value)
