@@ -46,6 +46,7 @@ REFERRER_TYPE_NAMES = {
 }
 
 _MAX_NAME = 255
+_ANSWER_MEMO_ENTRIES = 50_000
 _MAX_URL = 1500
 _ADWORDS_NAME = "AdWords"
 _ADWORDS_KEYWORD_PREFIX = "(adwords) "
@@ -172,6 +173,9 @@ class ReferrerClassifier:
         self.spam = SpamList.load(spam_files)
         self.campaign_name_params = tuple(campaign_name_params)
         self.campaign_keyword_params = tuple(campaign_keyword_params)
+        # Non-campaign answers by (referrer, page host, site index, exclude flag):
+        # the same few referrers come back hit after hit.
+        self._answers: dict[tuple[str, str, UrlIndex, bool], tuple[int, str | None, str | None]] = {}
 
     def warm_up(self) -> None:
         """Compile the lazily built patterns now, not on the first hit."""
@@ -316,11 +320,24 @@ class ReferrerClassifier:
         index: UrlIndex,
         exclude_unknown_urls: bool,
     ) -> tuple[int, str | None, str | None]:
+        key = (referrer, host_of(page_url), index, exclude_unknown_urls)
+        answer = self._answers.get(key)
+        if answer is None:
+            if len(self._answers) >= _ANSWER_MEMO_ENTRIES:
+                self._answers.clear()
+            answer = self._answers[key] = self._classify_referrer(
+                referrer, key[1], index, exclude_unknown_urls
+            )
+        return answer
+
+    def _classify_referrer(
+        self, referrer: str, page_host: str, index: UrlIndex, exclude_unknown_urls: bool
+    ) -> tuple[int, str | None, str | None]:
+        """Direct entry, search engine, social network or website (§5.2 steps 4-7)."""
         parts = split_url(referrer) if referrer else None
         host = host_of(referrer) if parts is not None else ""
         if parts is None or not host:
             return DIRECT_ENTRY, None, None
-        page_host = host_of(page_url)
         if _is_direct(host, parts.path, page_host, index, exclude_unknown_urls):
             return DIRECT_ENTRY, None, None
         engine = self.definitions.search_engine(referrer)
