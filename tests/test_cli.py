@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from footfall.db.engine import make_engine
+from footfall.db.schema import user_token_auth
 
 
 def footfall(data_dir: Path, *args: str, db_url: str | None = None,
@@ -31,6 +35,15 @@ def test_site_add_prints_the_idsite_alone(tmp_path: Path, db_url: str) -> None:
         "2", "Shop", "https://shop.example https://www.shop.example", "Europe/Paris", "EUR ecommerce"]
 
 
+def _add_ui_session_token(db_url: str, login: str) -> None:
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(user_token_auth.insert().values(
+            login=login, description="session", token_hash="f" * 64, system_token=1,
+            date_created=datetime(2026, 1, 1)))
+    engine.dispose()
+
+
 def test_user_and_token_lifecycle(tmp_path: Path, db_url: str) -> None:
     added = footfall(tmp_path, "user", "add", "admin", "--email", "admin@example.com",
                      "--superuser", "--password-stdin", db_url=db_url, stdin="correct horse\n")
@@ -40,8 +53,10 @@ def test_user_and_token_lifecycle(tmp_path: Path, db_url: str) -> None:
     created = footfall(tmp_path, "token", "create", "admin", "--description", "cron", db_url=db_url)
     token = created.stdout.strip()
     assert len(token) == 32 and all(c in "0123456789abcdef" for c in token)
+    _add_ui_session_token(db_url, "admin")
     listed = footfall(tmp_path, "token", "list", "admin", db_url=db_url).stdout
     assert "cron" in listed and token not in listed
+    assert len(listed.splitlines()) == 1  # the UI's session token is not an API token
     token_id = listed.split("\t")[0]
     assert footfall(tmp_path, "token", "revoke", "admin", token_id, db_url=db_url).returncode == 0
     assert footfall(tmp_path, "token", "list", "admin", db_url=db_url).stdout == ""

@@ -87,10 +87,12 @@ def create_token(engine: Engine, login: str, *, description: str = "") -> str:
 
 
 def list_tokens(engine: Engine, login: str) -> list[dict[str, object]]:
+    """The user's API tokens; UI session tokens (system tokens) are not listed."""
     get_user(engine, login)
     query = (sa.select(user_token_auth.c.idusertokenauth, user_token_auth.c.description,
                        user_token_auth.c.date_created, user_token_auth.c.date_last_used)
-             .where(user_token_auth.c.login == login).order_by(user_token_auth.c.idusertokenauth))
+             .where(user_token_auth.c.login == login, user_token_auth.c.system_token == 0)
+             .order_by(user_token_auth.c.idusertokenauth))
     with engine.connect() as conn:
         return [dict(r) for r in conn.execute(query).mappings()]
 
