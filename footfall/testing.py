@@ -178,7 +178,7 @@ def serve_in_thread(settings: Settings) -> Iterator[RunningServer]:
 
     port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="on")
+                            log_level="warning", lifespan="on", proxy_headers=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"footfall-{port}", daemon=True)
     thread.start()

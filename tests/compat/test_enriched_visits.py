@@ -221,12 +221,6 @@ def test_forwarded_ip_is_used_when_configured(behind_proxy: Tracking) -> None:
     assert visit["location_city"] == "London"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="uvicorn's own proxy_headers (on by default, trusting "
-    "127.0.0.1) rewrites the peer from X-Forwarded-For; cli.py and "
-    "testing.serve_in_thread should pass proxy_headers=False",
-)
 def test_forwarded_header_is_ignored_unless_configured(tracked: Tracking) -> None:
     tracked.ok(url=HOME, headers=FORWARDED)
     visit = only_visit(tracked)
