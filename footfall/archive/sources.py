@@ -95,6 +95,10 @@ def day_sources(conn: Connection, idsite: int, start: datetime, end: datetime,
                         visit_filter(idsite, start, end, segment))
     actions = _temp_copy(conn, log_link_visit_action, ACTION_COLUMNS, f"ff_day_actions_{number}",
                          action_filter(idsite, start, end, segment))
+    # Most sites never set user ids: then nb_users is 0 without a COUNT(DISTINCT) per query.
+    visits.info["has_users"] = conn.execute(
+        sa.select(sa.literal(1)).select_from(visits).where(visits.c.user_id.is_not(None))
+        .limit(1)).first() is not None
     conn.commit()  # keeps the tables for this session even if a later statement fails
     try:
         yield DaySources(visits, actions, _not_empty(conn, visits), _not_empty(conn, actions))

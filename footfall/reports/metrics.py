@@ -46,11 +46,13 @@ def visit_metric_columns(visits: sa.FromClause) -> list[sa.ColumnElement[Any]]:
     """The visit metrics as SQL aggregates over `visits` (a log_visit-shaped selectable)."""
     v = visits.c
     actions = sa.func.coalesce(v.visit_total_actions, 0)
+    has_users = getattr(visits, "info", {}).get("has_users", True)
+    users = sa.func.count(sa.distinct(v.user_id)) if has_users else sa.literal(0)
     return [
         sa.func.count(sa.distinct(v.idvisitor)).label("nb_uniq_visitors"),
         sa.func.count().label("nb_visits"),
         sa.func.sum(actions).label("nb_actions"),
-        sa.func.count(sa.distinct(v.user_id)).label("nb_users"),
+        users.label("nb_users"),
         sa.func.max(actions).label("max_actions"),
         sa.func.sum(v.visit_total_time).label("sum_visit_length"),
         sa.func.sum(sa.case((actions <= 1, 1), else_=0)).label("bounce_count"),
