@@ -54,7 +54,7 @@ def get_bulk_request(call: ApiCall) -> list[Any]:
             if not name:
                 raise BadRequest("The parameter 'method' isn't set in the Request, and a "
                                  "default value wasn't provided.")
-            sub_call = ApiCall(call.services, sub, call.user, http=False)
+            sub_call = ApiCall(call.services, sub, call.user, http=False, base_url=call.base_url)
             result = finish_result(run_call(name, sub_call), sub, http=False)
             value = to_array(result, render_options(sub))
             answers.append(value if isinstance(value, (dict, list)) else {"value": value})

@@ -51,6 +51,7 @@ class ApiCall:
     params: Mapping[str, Any]
     user: User | None = None  # None: the anonymous user
     http: bool = True  # False for calls made inside the API (bulk sub-requests)
+    base_url: str = ""  # where this Footfall was reached, e.g. 'https://stats.example/'
 
     @property
     def login(self) -> str:
@@ -261,7 +262,8 @@ def answer(request: Request, merged: dict[str, Any], token_by_post: bool) -> Res
         services: Services = request.app.state.services
         who = access.user_for_token(services, str(merged.get("token_auth") or ""),
                                     via_post=token_by_post)
-        result = run_call(name, ApiCall(services=services, params=merged, user=who))
+        call = ApiCall(services=services, params=merged, user=who, base_url=str(request.base_url))
+        result = run_call(name, call)
         result = finish_result(result, merged, http=True)
         options = enrich_options(options, merged, services)
         body, content_type = render_result(result, fmt, options)

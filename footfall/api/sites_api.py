@@ -185,7 +185,8 @@ def get_javascript_tag(call: ApiCall) -> str:
         from footfall.js import snippets
     except ImportError:
         raise BadRequest("The JavaScript tracking code is not available in this build.") from None
-    base = params.text(call.params, "piwikUrl") or params.text(call.params, "matomoUrl")
+    base = params.text(call.params, "piwikUrl") or params.text(call.params, "matomoUrl") \
+        or call.base_url
     return snippets.javascript_tag(site, base_url=base, params=call.params)  # type: ignore[no-any-return]
 
 
@@ -197,5 +198,6 @@ def get_image_tracking_code(call: ApiCall) -> str:
         from footfall.js import snippets
     except ImportError:
         raise BadRequest("The image tracking code is not available in this build.") from None
-    base = params.text(call.params, "piwikUrl") or params.text(call.params, "matomoUrl")
+    base = params.text(call.params, "piwikUrl") or params.text(call.params, "matomoUrl") \
+        or call.base_url
     return snippets.image_tracking_code(site, base_url=base, params=call.params)  # type: ignore[no-any-return]

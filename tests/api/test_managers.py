@@ -66,6 +66,10 @@ def test_javascript_tag(world: ApiWorld) -> None:
     tag = world.root("SitesManager.getJavascriptTag", idSite=1, piwikUrl="https://stats.example",
                      format="json").json()["value"]
     assert "setSiteId" in tag and "stats.example" in tag
+    here = world.root("SitesManager.getJavascriptTag", idSite=1, format="json").json()["value"]
+    assert world.server.base_url.split("//")[1] in here  # defaults to where Footfall is reached
+    image = world.root("SitesManager.getImageTrackingCode", idSite=1, format="json").json()
+    assert "idsite=1" in image["value"]
 
 
 def test_app_specific_token_by_password(world: ApiWorld) -> None:
