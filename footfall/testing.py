@@ -157,7 +157,7 @@ class RunningServer:
         self.client.close()
 
 
-def _wait_until_listening(port: int, *, timeout: float = 30.0,
+def _wait_until_listening(port: int, *, timeout: float = 90.0,
                           process: subprocess.Popen[bytes] | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
