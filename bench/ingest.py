@@ -227,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seconds", type=int, default=20, help="seconds of single-hit load")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2, help="footfall serve --workers")
-    parser.add_argument("--bulk-hits", type=int, default=100_000)
+    parser.add_argument("--bulk-hits", type=int, default=30_000)
     args = parser.parse_args(argv)
     seconds = 5 if args.quick else args.seconds
     bulk_hits = 10_000 if args.quick else args.bulk_hits

@@ -288,10 +288,11 @@ def put_referrer(ctx: StepContext, hit: Hit) -> str | None:
     request = hit.request
     config = ctx.config
     url_filter = config.url_filter
+    params = request.params
     campaign_name = next((request.get(p) for p in ctx.referrers.campaign_name_params
-                          if request.get(p).strip()), None)
+                          if p in params and request.get(p).strip()), None)
     campaign_keyword = next((request.get(p) for p in ctx.referrers.campaign_keyword_params
-                             if request.get(p).strip()), None)
+                             if p in params and request.get(p).strip()), None)
     page_url = request.url
 
     def classify_for(current: ReferrerInfo | None) -> ReferrerInfo:

@@ -26,6 +26,7 @@ from footfall.tracker.clock import utcnow_naive
 from footfall.tracker.visits import Visit
 
 ACTION_COLUMNS = tuple(c.name for c in log_link_visit_action.columns if c.name != "idlink_va")
+_EMPTY_ACTION: dict[str, Any] = dict.fromkeys(ACTION_COLUMNS)
 VISIT_COLUMNS = tuple(c.name for c in log_visit.columns if c.name != "idvisit")
 MUTABLE_VISIT_COLUMNS = tuple(c for c in VISIT_COLUMNS if c not in {
     "idsite", "visit_first_action_time", "config_id", "location_ip", "visitor_count_visits",
@@ -64,14 +65,15 @@ class BatchWriter:
         self._oldest_by_site: dict[int, Any] = {}
 
     def insert_visit(self, row: dict[str, Any]) -> int:
-        full = {name: row.get(name) for name in VISIT_COLUMNS}
+        full = {name: row.get(name) for name in VISIT_COLUMNS}  # only log_visit's columns
         return insert_returning_ids(self.conn, log_visit, log_visit.c.idvisit, [full])[0]
 
     def add_action(self, row: dict[str, Any], visit: Visit, *, wants_id: bool,
                    is_last_of_visit: bool) -> PendingAction:
         """Queue an action row; `is_last_of_visit` makes it the visit's last_idlink_va."""
-        pending = PendingAction({name: row.get(name) for name in ACTION_COLUMNS}, visit,
-                                wants_id or is_last_of_visit, is_last_of_visit)
+        values = _EMPTY_ACTION.copy()
+        values.update(row)  # action_row() only produces log_link_visit_action columns
+        pending = PendingAction(values, visit, wants_id or is_last_of_visit, is_last_of_visit)
         self._actions.append(pending)
         return pending
 
