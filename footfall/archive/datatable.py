@@ -67,21 +67,27 @@ class DataTable:
 
 
 def sum_columns(target: dict[str, Any], source: dict[str, Any]) -> None:
-    """Add `source`'s metrics into `target`: sums, except max_*/min_* and nested dicts (goals)."""
+    """Add `source`'s metrics into `target`: sums, except max_*/min_* and nested dicts (goals).
+
+    Hot during archiving (every group of every table passes here): plain type checks only.
+    """
     for name, value in source.items():
         current = target.get(name)
         if current is None:
-            target[name] = _copy_value(value)
-        elif isinstance(value, dict):
+            target[name] = _copy_value(value) if value.__class__ is dict else value
+            continue
+        kind = value.__class__
+        if kind is int or kind is float:
+            prefix = name[:4]
+            if prefix == "max_":
+                target[name] = current if current >= value else value
+            elif prefix == "min_":
+                target[name] = current if current <= value else value
+            else:
+                target[name] = current + value
+        elif kind is dict:
             sum_columns(current, value)
-        elif not isinstance(value, (int, float)) or isinstance(value, bool):
-            continue  # text columns keep their first value
-        elif name.startswith("max_"):
-            target[name] = max(current, value)
-        elif name.startswith("min_"):
-            target[name] = min(current, value)
-        else:
-            target[name] = current + value
+        # text columns keep their first value
 
 
 def _copy_value(value: Any) -> Any:
