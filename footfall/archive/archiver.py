@@ -177,6 +177,10 @@ class Archiver:
     @contextmanager
     def _lock(self, *key: Any) -> Iterator[None]:
         with self._locks_guard:
+            if len(self._locks) > 10_000:
+                # Forget idle locks now and then; at worst two requests build the same
+                # archive once, which is harmless (the newest archive wins).
+                self._locks.clear()
             lock = self._locks.setdefault((id(self.db), *key), threading.Lock())
         with lock:
             yield
