@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -81,13 +82,19 @@ async def in_process(settings: Settings, db: Database, token: str) -> AsyncItera
     """The application in this process, started (tracker worker included) and stopped."""
     from footfall.app import create_app
 
-    app = create_app(settings, db)
+    app = create_app(_without_scheduled_archiving(settings), db)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0),
                                         raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://footfall.demo",
                                      timeout=TIMEOUT) as client:
             yield BulkTarget(client, token)
+
+
+def _without_scheduled_archiving(settings: Settings) -> Settings:
+    """Archives built while the demo is still loading would only be invalidated again."""
+    general = {**settings.values["General"], "scheduled_archiving_interval": 0}
+    return dataclasses.replace(settings, values={**settings.values, "General": general})
 
 
 @contextlib.asynccontextmanager
