@@ -8,6 +8,7 @@ in between; the pipeline does the rest later (pipeline.py).
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -28,6 +29,7 @@ from footfall.tracker.responses import (
 from footfall.tracker.service import TrackerService, tracker_of
 
 Scope = dict[str, Any]
+log = logging.getLogger("footfall.tracker")
 _TRACKER_KEY = "footfall.tracker"
 Accepted = tuple[int, CheckedHit, Any]  # bulk index, validated hit, what is queued
 
@@ -56,9 +58,11 @@ class TrackingEndpoint:
         try:
             status, extra, body = await self._handle(tracker, scope, receive, method, headers)
         except BadRequest as error:
-            status, extra, body = error.status_code, [
-                reason_header(str(error)), (b"content-type", b"text/plain; charset=utf-8")
-            ], (str(error) + "\n").encode()
+            status, extra, body = _refusal(error.status_code, str(error))
+        except Exception as error:  # noqa: BLE001 - the hit was not stored: say so, never hang
+            log.exception("tracker: request failed before it was stored")
+            status, extra, body = _refusal(503, f"the hit could not be stored "
+                                                f"({type(error).__name__}); send it again")
         await _respond(send, status, [*extra, *cors], body)
 
     async def _handle(self, tracker: TrackerService, scope: Scope, receive: Any, method: str,
@@ -245,6 +249,11 @@ async def _read_body(receive: Any, headers: dict[bytes, bytes], limit: int) -> b
         if not message.get("more_body"):
             break
     return b"".join(chunks)
+
+
+def _refusal(status: int, reason: str) -> tuple[int, Headers, bytes]:
+    return status, [reason_header(reason), (b"content-type", b"text/plain; charset=utf-8")], (
+        reason + "\n").encode()
 
 
 async def _respond(send: Any, status: int, headers: Headers, body: bytes) -> None:

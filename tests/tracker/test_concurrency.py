@@ -27,7 +27,9 @@ def tracking(settings: Settings, engine: Engine) -> Iterator[Tracking]:
 
 
 async def _fire(base_url: str) -> list[int]:
-    limits = httpx.Limits(max_connections=100)
+    # No keep-alive reuse: on a loaded machine a pooled connection may sit idle past the
+    # server's keep-alive timeout and be closed under the client (an httpx race).
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=0)
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60) as client:
         requests = []
         for visitor, language in VISITORS:
