@@ -41,7 +41,7 @@ class MethodNotAllowed(BadRequest):
 _KEPT_HEADERS = {
     b"user-agent": "ua", b"accept-language": "lang", b"referer": "ref",
     b"dnt": "dnt", b"x-do-not-track": "xdnt", b"x-purpose": "purpose", b"purpose": "purpose",
-    b"x-moz": "xmoz",
+    b"x-moz": "xmoz", b"via": "via",
 }  # fmt: skip
 
 

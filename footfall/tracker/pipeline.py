@@ -60,6 +60,7 @@ class Pipeline:
             "global_excluded_ips": tuple(tracker["excluded_ips"]),
             "global_excluded_agents": tuple(tracker["excluded_user_agents"]),
             "mask_bytes": int(tracker["ip_address_mask_length"]),
+            "enrich_with_masked_ip": bool(tracker["use_anonymized_ip_for_visit_enrichment"]),
             "do_not_track": bool(tracker["do_not_track"]),
             "spam_filter": bool(tracker["enable_spam_filter"]),
         }

@@ -19,8 +19,15 @@ from footfall.config import Settings
 from footfall.tracker import fingerprint
 from footfall.tracker.actions import add_product_view, classify
 from footfall.tracker.clock import local_date
+from footfall.tracker.enrich.bots import is_bot_hit
 from footfall.tracker.enrich.geo import GeoLocator
-from footfall.tracker.enrich.ip import ip_matches, ip_to_bytes, is_valid_ip, mask_ip
+from footfall.tracker.enrich.ip import (
+    ip_matches,
+    ip_to_bytes,
+    is_valid_ip,
+    mask_ip,
+    stored_and_enrichment_ips,
+)
 from footfall.tracker.enrich.language import browser_language
 from footfall.tracker.enrich.referrer import ReferrerClassifier, ReferrerInfo
 from footfall.tracker.enrich.site_urls import SiteUrls
@@ -44,6 +51,7 @@ class StepContext:
     global_excluded_ips: tuple[str, ...]
     global_excluded_agents: tuple[str, ...]
     mask_bytes: int
+    enrich_with_masked_ip: bool
     do_not_track: bool
     spam_filter: bool
 
@@ -79,7 +87,8 @@ def drop_ignore_cookie(ctx: StepContext, hit: Hit) -> str | None:
 
 
 def drop_bot(ctx: StepContext, hit: Hit) -> str | None:
-    if hit.device is not None and hit.device.is_bot and not hit.request.bots:
+    """A bot user agent, or a browser agent from a crawler's network (as Matomo excludes)."""
+    if not hit.request.bots and is_bot_hit(hit.device, hit.ip, hit.headers):
         return "bot"
     return None
 
@@ -187,7 +196,9 @@ def put_visit_columns(ctx: StepContext, hit: Hit) -> str | None:
     columns["config_resolution"] = (request.get("res").strip() or "unknown")[:9]
     columns["location_browser_lang"] = hit.browser_lang[:20]
     columns["visitor_localtime"] = _local_time(hit)
-    columns.update(ctx.geo.locate(hit.ip, hit.accept_language).columns())
+    _stored, geo_ip = stored_and_enrichment_ips(
+        hit.ip, mask_bytes=ctx.mask_bytes, use_anonymized_for_enrichment=ctx.enrich_with_masked_ip)
+    columns.update(ctx.geo.locate(geo_ip, hit.accept_language).columns())
     columns.update(_location_overrides(request))
     hit.visit_dimensions.update(custom_variables(request.get_json("_cvar")))
     hit.visit_columns = columns
@@ -309,7 +320,7 @@ def put_referrer(ctx: StepContext, hit: Hit) -> str | None:
 
 STEPS: list[Step] = [
     drop_not_recorded, drop_prefetch, drop_install_check, drop_do_not_track,
-    drop_ignore_cookie, drop_bot, put_ip, drop_excluded_ip, drop_excluded_user_agent,
+    drop_ignore_cookie, put_ip, drop_bot, drop_excluded_ip, drop_excluded_user_agent,
     drop_referrer_spam, drop_unknown_url,
     put_visitor_ids, put_language, put_config_id, put_visit_columns,
     put_dimensions, put_action, put_referrer,

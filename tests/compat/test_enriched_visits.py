@@ -174,12 +174,6 @@ def anonymised_enrichment(tmp_path: Path, db_url: str, engine: Engine) -> Iterat
     yield from start_tracking(settings, engine)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline: put_visit_columns geolocates hit.ip and does "
-    "not read [Tracker] use_anonymized_ip_for_visit_enrichment yet "
-    "(enrich.ip.stored_and_enrichment_ips gives both addresses)",
-)
 def test_enrichment_on_the_masked_ip_when_configured(anonymised_enrichment: Tracking) -> None:
     anonymised_enrichment.ok(url=HOME, cip="81.2.69.160", token_auth=anonymised_enrichment.token, lang="fr")
     visit = only_visit(anonymised_enrichment)
@@ -187,11 +181,6 @@ def test_enrichment_on_the_masked_ip_when_configured(anonymised_enrichment: Trac
     assert (visit["location_country"], visit["location_city"]) == ("fr", None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline: drop_bot checks the user agent only; Matomo "
-    "also excludes crawler networks (enrich.bots.is_bot_hit)",
-)
 def test_crawler_network_with_a_browser_agent_is_a_bot(tracked: Tracking) -> None:
     tracked.ok(url=HOME, cip="66.249.85.1", token_auth=tracked.token)
     assert tracked.visits() == []
