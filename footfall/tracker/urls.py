@@ -22,15 +22,21 @@ PREFIXES = (("http://www.", 1), ("http://", 0), ("https://www.", 3), ("https://"
 _PREFIX_BY_ID = {pid: prefix for prefix, pid in PREFIXES}
 
 
-def escape(value: str) -> str:
-    """Matomo's stored form of free text: decode entities, drop NUL, escape & < > " '."""
-    if "&" in value:
-        value = html.unescape(value)
-    return value.replace("\0", "").translate(_ESCAPES)
+# PHP's html_entity_decode only decodes entities closed by ';'. Python's html.unescape
+# also decodes legacy ones without it, which would turn "?a=1&para=2" into "?a=1¶=2".
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
 def unescape(value: str) -> str:
-    return html.unescape(value) if "&" in value else value
+    """Decode HTML entities as Matomo does (terminated ones only)."""
+    if "&" not in value:
+        return value
+    return _ENTITY.sub(lambda match: html.unescape(match.group(0)), value)
+
+
+def escape(value: str) -> str:
+    """Matomo's stored form of free text: decode entities, drop NUL, escape & < > " '."""
+    return unescape(value).replace("\0", "").translate(_ESCAPES)
 
 
 def is_valid_url(url: str) -> bool:

@@ -3,16 +3,10 @@ visitor interest."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.compat.api_support import Scenario
 from tests.compat.report_scenarios import module_scenario, one_visitor_two_visits
 
 two_visits = module_scenario(one_visitor_two_visits)
-# Known tracker gap: with excluded parameters 'excluded_parameter,anotherParameter' the
-# tracker also drops 'parameter', so two page URLs become one (Matomo keeps it).
-TRACKER_DROPS_PARAMETER = pytest.mark.xfail(
-    strict=True, reason="tracker strips the 'parameter' query parameter; Matomo keeps it")
 DAY = {"idSite": 1, "period": "day", "date": "2010-03-06"}
 
 
@@ -25,7 +19,6 @@ def test_visits_summary(two_visits: Scenario) -> None:
         "bounce_count": 1, "max_actions": 7, "bounce_rate": "50%", "nb_actions_per_visit": 4}
 
 
-@TRACKER_DROPS_PARAMETER
 def test_actions_totals(two_visits: Scenario) -> None:
     assert two_visits.json("Actions.get", **DAY) == {
         "nb_pageviews": 4, "nb_uniq_pageviews": 4, "nb_downloads": 1, "nb_uniq_downloads": 1,
@@ -71,7 +64,6 @@ def test_actions_totals_without_page_uniques(two_visits: Scenario) -> None:
                       "nb_keywords": 0}
 
 
-@TRACKER_DROPS_PARAMETER
 def test_page_urls_drop_excluded_parameters(two_visits: Scenario) -> None:
     labels = {r["label"] for r in two_visits.json("Actions.getPageUrls", **DAY)}
     assert "/index.htm?parameter=Should display" in labels
