@@ -92,6 +92,7 @@ def test_cors_headers_and_preflight(tracking: Tracking) -> None:
         "Origin": "https://example.com", "Access-Control-Request-Method": "POST"})
     assert preflight.status_code == 204
     assert preflight.headers["access-control-allow-methods"] == "GET, POST"
+    assert preflight.headers.get_list("access-control-allow-origin") == ["https://example.com"]
     post = client.post(url, data={"idsite": "1", "rec": "1", "url": "https://example.com/"},
                        headers={"Origin": "https://example.com"})
     assert post.headers["access-control-allow-origin"] == "https://example.com"
