@@ -8,6 +8,8 @@ that kill the server).
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import os
 import secrets
@@ -17,10 +19,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Coroutine, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import sqlalchemy as sa
@@ -32,6 +34,15 @@ from footfall.config import Settings, load_settings
 from footfall.db import migrate
 from footfall.db.engine import make_engine
 from footfall.db.schema import metadata
+
+T = TypeVar("T")
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run in a fresh thread: safe even where this thread already runs a loop
+    (Playwright's sync API keeps one running in the main thread between calls)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def free_port() -> int:

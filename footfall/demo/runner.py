@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import time
 from collections import Counter
@@ -117,7 +118,13 @@ async def run_demo_async(settings: Settings, db: Database, options: DemoOptions)
 
 
 def run_demo(settings: Settings, db: Database, options: DemoOptions) -> DemoResult:
-    return asyncio.run(run_demo_async(settings, db, options))
+    coroutine = run_demo_async(settings, db, options)
+    if asyncio._get_running_loop() is None:
+        return asyncio.run(coroutine)
+    # Called from code that already runs a loop in this thread (e.g. a test process
+    # that drives Playwright's sync API): run ours in a thread of its own.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def print_summary(result: DemoResult, out: TextIO) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
 from datetime import date, datetime
@@ -10,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from footfall import testing
 from footfall.archive import periods
 from footfall.archive.scheduler import ArchivingScheduler
 from footfall.archive.store import DONE_INVALIDATED, DONE_OK, ArchiveStore
@@ -97,4 +97,4 @@ def test_scheduler_starts_and_stops_with_the_server_loop(services: Services) -> 
         await scheduler.stop()
         return running and scheduler._task is None
 
-    assert asyncio.run(lifecycle())
+    assert testing.run_coroutine(lifecycle())

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
+from footfall import testing
 from footfall.config import Settings
 from tests.tracker.support import Tracking, start_tracking
 
@@ -47,7 +48,7 @@ async def _fire(base_url: str) -> list[int]:
 
 
 def test_simultaneous_hits_make_exactly_one_visit_per_visitor(tracking: Tracking) -> None:
-    statuses = asyncio.run(_fire(tracking.server.base_url))
+    statuses = testing.run_coroutine(_fire(tracking.server.base_url))
     assert set(statuses) <= {200, 204} and len(statuses) == len(VISITORS) * (
         HITS_PER_VISITOR + BULKS_PER_VISITOR)
     visits = tracking.visits()
