@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from footfall.archive.datatable import DataTable
+from footfall.reports.metrics import duration_text
 
 # Metrics Matomo formats as percentages even in the default ('bc') mode.
 PERCENT_NAMES = frozenset({
@@ -55,17 +56,7 @@ def format_duration(seconds: Any) -> Any:
     """Matomo's pretty time: '45s', '13 min 31s', '2 hours 5 min', '3 days 4 hours'."""
     if isinstance(seconds, str) or seconds is None:
         return seconds
-    total = int(round(float(seconds)))
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days} days {hours} hours"
-    if hours:
-        return f"{hours} hours {minutes} min"
-    if minutes:
-        return f"{minutes} min {secs}s"
-    return f"{secs}s"
+    return duration_text(int(round(float(seconds))))
 
 
 def format_money(amount: Any, currency: str) -> Any:

@@ -146,3 +146,18 @@ VISITS_PERCENTAGE = ProcessedMetric(
     depends_on=("nb_visits",), documentation="Percentage of visits.")
 
 VISIT_PROCESSED_METRICS = (ACTIONS_PER_VISIT, AVG_TIME_ON_SITE, BOUNCE_RATE)
+
+
+def duration_text(total: int) -> str:
+    """Matomo's pretty time for whole seconds: '45s', '13 min 31s', '2 hours 5 min',
+    '3 days 4 hours' (shared by the Pretty getters and format_metrics)."""
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} days {hours} hours"
+    if hours:
+        return f"{hours} hours {minutes} min"
+    if minutes:
+        return f"{minutes} min {secs}s"
+    return f"{secs}s"

@@ -15,6 +15,7 @@ from footfall.reports.metrics import (
     ACTIONS_PER_VISIT,
     AVG_TIME_ON_SITE,
     BOUNCE_RATE,
+    duration_text,
     group_visits,
     metric,
 )
@@ -73,17 +74,7 @@ def build_get(view: ArchiveView, request: ReportRequest) -> DataTable:
 
 def pretty_duration(seconds: Any) -> str:
     """Matomo's short duration text, e.g. '27 min 2s'."""
-    total = int(seconds or 0)
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days} days {hours} hours"
-    if hours:
-        return f"{hours} hours {minutes} min"
-    if minutes:
-        return f"{minutes} min {secs}s"
-    return f"{secs}s"
+    return duration_text(int(seconds or 0))
 
 
 GET = ReportDefinition(

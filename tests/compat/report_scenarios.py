@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from footfall import testing
-from tests.compat.api_support import Scenario, start
+from tests.compat.api_support import Scenario, _module_scenario
 from tests.conftest import _engine_params
 
 OPERA = "Opera/9.63 (Windows NT 5.1; U; en) Presto/2.1.1"
@@ -61,19 +61,7 @@ def module_scenario(build: Callable[[Scenario], Scenario]) -> Callable[..., Iter
     @pytest.fixture(scope="module", params=_engine_params())
     def fixture(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
                 _server_databases: dict[str, str]) -> Iterator[Scenario]:
-        folder = tmp_path_factory.mktemp(build.__name__)
-        if request.param == "sqlite":
-            url = f"sqlite:///{folder / 'footfall.sqlite3'}"
-            testing.migrated_engine(url).dispose()
-        else:
-            url = _server_databases[request.param]
-        engine = testing.make_engine(url)
-        testing.empty_all_tables(engine)
-        try:
-            for scenario in start(testing.make_settings(folder / "data", url), engine):
-                yield build(scenario)
-        finally:
-            engine.dispose()
+        yield from _module_scenario(request, tmp_path_factory, _server_databases, build)
 
     return fixture
 
