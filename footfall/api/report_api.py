@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from footfall.api import access, filters, metric_format, params, reshape
 from footfall.api.render.model import Map, RenderOptions, Simple
 from footfall.archive import periods
-from footfall.archive.datatable import DataTable, Row
+from footfall.archive.datatable import DataTable, Row, find_subtable
 from footfall.services import Services
 
 if TYPE_CHECKING:
@@ -229,7 +229,7 @@ def _select_subtable(table: DataTable, request: Mapping[str, Any],
         from footfall.archive.datatable import assign_subtable_ids
 
         assign_subtable_ids(table)
-    return reshape.find_subtable(table, idsubtable) or DataTable()
+    return find_subtable(table, idsubtable) or DataTable()
 
 
 # --- Export file names -------------------------------------------------------------------

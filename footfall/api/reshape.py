@@ -9,19 +9,6 @@ from urllib.parse import unquote_plus
 from footfall.archive.datatable import DataTable, Row
 
 
-def find_subtable(table: DataTable, idsubtable: int) -> DataTable | None:
-    """The subtable with this idsubdatatable anywhere in the tree."""
-    for row in table.all_rows():
-        if row.subtable is None:
-            continue
-        if row.idsubdatatable == idsubtable:
-            return row.subtable
-        found = find_subtable(row.subtable, idsubtable)
-        if found is not None:
-            return found
-    return None
-
-
 def flatten(table: DataTable, separator: str, *, include_aggregate_rows: bool = False) -> DataTable:
     """flat=1: one level; labels joined with the report's separator; parents' metadata inherited."""
     flat = DataTable(metadata=dict(table.metadata))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from footfall.api import filters, reshape
 from footfall.api.filters import FilterParams, apply_generic_filters, parse_filter_params
-from footfall.archive.datatable import DataTable, Row
+from footfall.archive.datatable import DataTable, Row, find_subtable
 from tests.api.conftest import browsers_table
 
 
@@ -170,9 +170,9 @@ def test_label_filter_keeps_the_requested_order_and_walks_levels() -> None:
 
 def test_find_subtable_by_id() -> None:
     table = browsers_table()
-    found = reshape.find_subtable(table, 1)
+    found = find_subtable(table, 1)
     assert found is not None and labels(found) == ["Firefox 3.6", "Firefox 4.0"]
-    assert reshape.find_subtable(table, 99) is None
+    assert find_subtable(table, 99) is None
 
 
 def test_array_results_get_matomos_array_filters() -> None:

@@ -26,26 +26,6 @@ def test_v3_range_summary_has_no_uniques(several_days: Scenario) -> None:
                        "bounce_rate": "50%", "nb_actions_per_visit": 1.5, "avg_time_on_site": 181}
 
 
-def test_v3_range_page_urls(several_days: Scenario) -> None:
-    rows = {row["label"]: row for row in several_days.json(
-        "Actions.getPageUrls", idSite=1, period="range", date="2010-12-15,2011-01-15")}
-    assert list(rows) == ["/homepage", "/news", "sub1"]
-    home = rows["/homepage"]
-    assert {k: home[k] for k in ("nb_visits", "nb_hits", "sum_time_spent", "entry_nb_visits",
-                                 "entry_nb_actions", "entry_sum_visit_length",
-                                 "entry_bounce_count", "sum_daily_nb_uniq_visitors",
-                                 "sum_daily_entry_nb_uniq_visitors", "avg_time_on_page")} == {
-        "nb_visits": 3, "nb_hits": 3, "sum_time_spent": 1080, "entry_nb_visits": 3,
-        "entry_nb_actions": 6, "entry_sum_visit_length": 1083, "entry_bounce_count": 0,
-        "sum_daily_nb_uniq_visitors": 3, "sum_daily_entry_nb_uniq_visitors": 3,
-        "avg_time_on_page": 360}
-    news = rows["/news"]
-    assert (news["nb_visits"], news["entry_bounce_count"], news["exit_nb_visits"],
-            news["sum_daily_exit_nb_uniq_visitors"], news["bounce_rate"], news["exit_rate"]) == \
-        (3, 3, 3, 3, "100%", "100%")
-    assert (rows["sub1"]["nb_visits"], rows["sub1"]["exit_nb_visits"]) == (3, 3)
-
-
 def test_a_range_equals_the_sum_of_its_days(several_days: Scenario) -> None:
     days = several_days.json("VisitsSummary.get", idSite=1, period="day",
                              date="2010-12-13,2011-01-16")
