@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -77,3 +78,20 @@ def server(settings: Settings) -> Iterator[testing.RunningServer]:
     """A real Footfall server (uvicorn, real socket) on the test's database."""
     with testing.serve_in_thread(settings) as running:
         yield running
+
+
+# Real Chromium and a static test website, shared by tests/browser and tests/js.
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from tests.browser.support import launch_chromium
+
+    with launch_chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def website() -> Iterator[Any]:
+    from tests.browser.support import serve_website
+
+    with serve_website() as site:
+        yield site

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from footfall import testing
-from tests.browser.support import USER_AGENT, Website, launch_chromium, serve_website, wait_for
+from tests.browser.support import USER_AGENT, Website, wait_for
 
 Visits = list[dict[str, Any]]
 
@@ -66,18 +66,6 @@ def footfall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Footfall]:
     engine.dispose()
     with testing.serve_in_subprocess(data_dir, db_url) as server:
         yield Footfall(server=server, token=token)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    with launch_chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def website() -> Iterator[Website]:
-    with serve_website() as site:
-        yield site
 
 
 @pytest.fixture

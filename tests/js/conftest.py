@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from tests.browser.support import JS_DIR, USER_AGENT, Website, launch_chromium, serve_website
+from tests.browser.support import JS_DIR, USER_AGENT
 
 FAKE_FOOTFALL = "http://footfall.test/"
 # Counts the hits footfall.js hands to the browser (beacon or XHR) as they leave, so that a
@@ -52,18 +52,6 @@ class Recorder:
 
     def params(self) -> list[dict[str, str]]:
         return [hit.params for hit in self.hits]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    with launch_chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def website() -> Iterator[Website]:
-    with serve_website() as site:
-        yield site
 
 
 @pytest.fixture
