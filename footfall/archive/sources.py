@@ -68,9 +68,8 @@ def action_filter(idsite: int, start: datetime, end: datetime, segment: Any = No
                              log_link_visit_action.c.server_time >= start,
                              log_link_visit_action.c.server_time < end]
     if segment is not None:
-        matching = sa.select(log_visit.c.idvisit).where(
-            log_visit.c.idsite == idsite, segment.visit_condition(log_visit))
-        conditions.append(log_link_visit_action.c.idvisit.in_(matching))
+        # Positive action-level conditions filter the action rows themselves (Matomo).
+        conditions.append(segment.action_condition(log_link_visit_action))
     return conditions
 
 
