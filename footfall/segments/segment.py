@@ -1,0 +1,133 @@
+"""A parsed segment as the archiver and the Live API use it: SQL conditions and a hash.
+
+Matomo's semantics (reference §4.3): a visit matches an action-level (or
+conversion-level) condition when one of its actions (conversions) matches;
+`!=` and `!@` on actions mean "none of its actions matches". Report rows built
+from actions are filtered per action for positive action conditions, and by
+visit for the rest, so `pageUrl==X` counts only the X pageviews.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql.elements import ColumnElement
+
+from footfall.db.schema import custom_dimensions, log_conversion, log_link_visit_action, log_visit
+from footfall.segments import parser, registry
+from footfall.segments.parser import Condition, Expression
+from footfall.segments.registry import ACTION, CONVERSION, VISIT, SegmentDef
+from footfall.segments.sql import compare, is_negative, positive
+
+_SCOPE_TABLES = {VISIT: log_visit, ACTION: log_link_visit_action, CONVERSION: log_conversion}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A segment definition, parsed against one site's segments."""
+
+    definition: str
+    expression: Expression[SegmentDef] = field(compare=False)
+
+    @property
+    def hash(self) -> str:
+        """What names the segment's archives (`done<hash>`), as in Matomo."""
+        return parser.segment_hash(self.definition)
+
+    def visit_condition(self, visits: sa.FromClause) -> ColumnElement[bool]:
+        """Which rows of `visits` (log_visit or an alias of it) are in the segment."""
+        return _all_of(self.expression, lambda c: _for_visit(c, visits))
+
+    def action_condition(self, actions: sa.FromClause) -> ColumnElement[bool]:
+        """Which rows of `actions` (log_link_visit_action or an alias) reports count.
+
+        The clauses that only test the visit become one look-up of the action's visit."""
+        visit_only = [c for c in self.expression.clauses if all(x.target.scope == VISIT for x in c)]
+        rest = Expression(tuple(c for c in self.expression.clauses if c not in visit_only))
+        conditions = [_all_of(rest, lambda c: _for_action(c, actions))] if rest.clauses else []
+        if visit_only:
+            visits = log_visit.alias()
+            conditions.append(sa.select(sa.literal(1)).select_from(visits).where(
+                visits.c.idvisit == actions.c.idvisit,
+                _all_of(Expression(tuple(visit_only)), lambda c: compare(c, visits))).exists())
+        return sa.and_(*conditions)
+
+
+def _all_of(expression: Expression[SegmentDef], build: Any) -> ColumnElement[bool]:
+    return sa.and_(*(sa.or_(*(build(c) for c in clause)) for clause in expression.clauses))
+
+
+def _for_visit(condition: Condition[SegmentDef], visits: sa.FromClause) -> ColumnElement[bool]:
+    scope = condition.target.scope
+    if scope == VISIT:
+        return compare(condition, visits)
+    return _related(condition, scope, visits.c.idvisit)
+
+
+def _for_action(condition: Condition[SegmentDef], actions: sa.FromClause) -> ColumnElement[bool]:
+    scope = condition.target.scope
+    if scope == ACTION and not is_negative(condition):
+        return compare(condition, actions)
+    return _related(condition, scope, actions.c.idvisit)
+
+
+def _related(condition: Condition[SegmentDef], scope: str, idvisit: Any) -> ColumnElement[bool]:
+    """Whether the visit `idvisit` has a row of `scope` matching (or, negated, none does)."""
+    other = _SCOPE_TABLES[scope].alias()
+    negative = scope != VISIT and is_negative(condition)
+    test = compare(positive(condition) if negative else condition, other)
+    found = sa.select(sa.literal(1)).select_from(other).where(other.c.idvisit == idvisit, test)
+    return ~found.exists() if negative else found.exists()
+
+
+def parse_segment(definition: str,
+                  dimensions: Mapping[int, tuple[str, int]] | None = None) -> Segment | None:
+    """A Segment, or None for an empty definition; SegmentError with Matomo's message."""
+    if not definition or not definition.strip():
+        return None
+    expression = parser.parse(definition, lambda name: registry.find(name, dimensions))
+    return Segment(definition, expression)
+
+
+def site_dimensions(conn: Connection | Engine, idsites: list[int]) -> dict[int, tuple[str, int]]:
+    """idcustomdimension -> (scope, slot index) of the sites' active custom dimensions."""
+    table = custom_dimensions
+    query = sa.select(table.c.idcustomdimension, table.c.scope, table.c.index).where(
+        table.c.idsite.in_(idsites), table.c.active == 1)
+    if isinstance(conn, Engine):
+        with conn.connect() as connection:
+            rows = connection.execute(query).all()
+    else:
+        rows = conn.execute(query).all()
+    return {int(r.idcustomdimension): (str(r.scope), int(r.index)) for r in rows}
+
+
+def segment_for_site(definition: Any, engine: Engine, idsite: int) -> Any:
+    """The `segment` request parameter resolved for one site (None when there is none).
+
+    Custom dimensions are looked up only when the definition names one."""
+    if definition is None or isinstance(definition, Segment):
+        return definition
+    definition = str(definition)
+    if not definition.strip():
+        return None
+    dimensions = site_dimensions(engine, [idsite]) if "dimension" in definition else None
+    return parse_segment(definition, dimensions)
+
+
+def dimension_segments(engine: Engine, idsites: list[int]) -> list[SegmentDef]:
+    """The `dimensionN` segments of the sites' active custom dimensions, named as configured."""
+    if not idsites:
+        return []
+    table = custom_dimensions
+    query = sa.select(table.c.idcustomdimension, table.c.scope, table.c.index, table.c.name).where(
+        table.c.idsite.in_(idsites), table.c.active == 1).order_by(table.c.idcustomdimension)
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    found = {int(r.idcustomdimension): registry.custom_dimension(
+        int(r.idcustomdimension), str(r.scope), int(r.index), str(r.name)) for r in rows}
+    return list(found.values())
