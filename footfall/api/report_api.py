@@ -17,6 +17,7 @@ from footfall.api import access, filters, metric_format, params, reshape
 from footfall.api.render.model import Map, RenderOptions, Simple
 from footfall.archive import periods
 from footfall.archive.datatable import DataTable, Row, find_subtable
+from footfall.segments import segment_for_site
 from footfall.services import Services
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def answer_one(call: ApiCall, method: ReportMethod, site: Site, period: periods.
                single: bool) -> Any:
     """One site and one period: the report's answer, post-processed."""
     registry = _registry()
-    segment = call.params.get("segment") or None
+    segment = segment_for_site(call.params.get("segment"), call.services.db.reader, site.idsite)
     raw = registry.run_method(method, services=call.services, site=site, period=period,
                               segment=segment, params=call.params)
     if method.scalar_column is not None:
