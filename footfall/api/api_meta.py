@@ -202,11 +202,14 @@ def _present_columns(data: Any) -> list[str]:
 @api_method("API.getSegmentsMetadata", access="some_view")
 def get_segments_metadata(call: ApiCall) -> list[dict[str, Any]]:
     """The segments this Footfall understands, ordered by type, category and name."""
-    try:
-        from footfall.segments import registry as segment_registry
-    except ImportError:
-        return []
-    entries = [dict(entry) for entry in segment_registry.segments_metadata()]
+    from footfall.segments import registry as segment_registry
+    from footfall.segments.segment import dimension_segments
+
+    readable = set(report_api.access.sites_with_access(call.services, call.user))
+    asked = call.params.get("idSites") or call.params.get("idSite") or ""
+    idsites = [i for i in params.site_ids(asked) if i in readable]
+    dimensions = dimension_segments(call.services.db.reader, idsites)
+    entries = [dict(entry) for entry in segment_registry.segments_metadata(dimensions)]
     superuser = call.user is not None and call.user.superuser
     if not superuser or params.flag(call.params, "_hideImplementationData", default=True):
         for entry in entries:
