@@ -2,7 +2,8 @@
 
 `Live.getLastVisitsDetails` lists visits, most recent first, with their actions;
 `Live.getVisitorProfile` sums up one visitor's visits. Paging happens in SQL, as
-in Matomo, so a site with millions of visits answers as fast as a small one.
+in Matomo, so a site with millions of visits answers as fast as a small one;
+`segment=` is applied in the same query.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from footfall.api.live_actions import action_details, custom_variables, pretty_d
 from footfall.archive.periods import local_now, make_period, select_periods, site_tzinfo
 from footfall.db.schema import custom_dimensions, log_visit
 from footfall.errors import BadRequest
+from footfall.segments import segment_for_site
 from footfall.tracker.enrich import device_names
 from footfall.tracker.enrich.referrer import REFERRER_TYPE_NAMES
 
@@ -48,6 +50,7 @@ class VisitQuery:
     offset: int = 0
     ascending: bool = False
     visitor_id: bytes | None = None
+    segment: Any = None  # a condition on log_visit (segment_condition)
 
 
 def _period_window(period: str, date_text: str, tz: str) -> tuple[datetime, datetime | None]:
@@ -81,14 +84,24 @@ def _time_window(call: ApiCall, idsite: int) -> tuple[datetime | None, datetime 
     return since, until
 
 
-def refuse_segment(call: ApiCall) -> None:
-    """Segments are not applied to the raw log yet: say so rather than answer unsegmented."""
-    if params.text(call.params, "segment").strip():
-        raise BadRequest("The Live API does not support the 'segment' parameter yet.")
+def segment_condition(call: ApiCall, table: sa.Table, idsites: list[int]) -> Any:
+    """The request's `segment` as a condition on `table` (log_visit or log_link_visit_action),
+    or None. Each site reads its own custom dimensions, so `dimensionN` is resolved per site."""
+    definition = params.text(call.params, "segment")
+    if not definition.strip():
+        return None
+    engine = call.services.db.reader
+    groups = [(idsites, segment_for_site(definition, engine, idsites[0]))]
+    if "dimension" in definition:
+        groups = [([i], segment_for_site(definition, engine, i)) for i in idsites]
+    build = "visit_condition" if table is log_visit else "action_condition"
+    if len(groups) == 1:
+        return getattr(groups[0][1], build)(table)
+    return sa.or_(*(sa.and_(table.c.idsite.in_(ids), getattr(segment, build)(table))
+                    for ids, segment in groups))
 
 
 def parse_visit_query(call: ApiCall) -> VisitQuery:
-    refuse_segment(call)
     idsites = requested_site_ids(call)
     since, until = _time_window(call, idsites[0])
     limit: int | None = params.integer(call.params, "filter_limit", DEFAULT_LIMIT)
@@ -102,7 +115,8 @@ def parse_visit_query(call: ApiCall) -> VisitQuery:
     # The API's post-processing applies filter_offset/filter_limit to every list result, so
     # SQL fetches the first offset + limit visits and leaves the slicing to it.
     return VisitQuery(idsites=idsites, since=since, until=until,
-                      limit=None if limit is None else limit + offset, ascending=order == "asc")
+                      limit=None if limit is None else limit + offset, ascending=order == "asc",
+                      segment=segment_condition(call, log_visit, idsites))
 
 
 def fetch_visits(conn: Connection, query: VisitQuery) -> list[Mapping[str, Any]]:
@@ -113,6 +127,8 @@ def fetch_visits(conn: Connection, query: VisitQuery) -> list[Mapping[str, Any]]
         select = select.where(log_visit.c.visit_last_action_time < query.until)
     if query.visitor_id is not None:
         select = select.where(log_visit.c.idvisitor == query.visitor_id)
+    if query.segment is not None:
+        select = select.where(query.segment)
     columns = (log_visit.c.visit_last_action_time, log_visit.c.idvisit)
     select = select.order_by(*(c.asc() if query.ascending else c.desc() for c in columns))
     if query.limit is not None:

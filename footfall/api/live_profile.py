@@ -7,7 +7,8 @@ from typing import Any
 
 from footfall.api import params
 from footfall.api.dispatch import ApiCall, api_method, requested_site_ids
-from footfall.api.live import VisitQuery, _visitor_bytes, load_visits, refuse_segment
+from footfall.api.live import VisitQuery, _visitor_bytes, load_visits, segment_condition
+from footfall.db.schema import log_visit
 
 PROFILE_VISIT_LIMIT = 10
 _COUNTED_TYPES = {"action": "totalPageViews", "outlink": "totalOutlinks",
@@ -60,13 +61,13 @@ def _totals(visits: list[dict[str, Any]]) -> dict[str, Any]:
 @api_method("Live.getVisitorProfile", access="view")
 def get_visitor_profile(call: ApiCall) -> dict[str, Any] | list[Any]:
     """All visits of one visitor (default: the most recent one) summed up, newest first."""
-    refuse_segment(call)
     idsite = requested_site_ids(call)[0]
     visitor = params.text(call.params, "visitorId") or _most_recent_visitor(call, idsite)
     if not visitor:
         return []
     limit = params.integer(call.params, "limitVisits", PROFILE_VISIT_LIMIT)
-    query = VisitQuery(idsites=[idsite], limit=None, visitor_id=_visitor_bytes(visitor))
+    query = VisitQuery(idsites=[idsite], limit=None, visitor_id=_visitor_bytes(visitor),
+                       segment=segment_condition(call, log_visit, [idsite]))
     visits = load_visits(call, query)
     if not visits:
         return []
