@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from footfall import MATOMO_COMPAT_VERSION
@@ -98,12 +99,27 @@ def _all_reports() -> list[Any]:
     return list(registry.report_definitions()) if registry is not None else []
 
 
+# Reports answered by API methods rather than the registry (MultiSites ...), listed in
+# the metadata as Matomo lists them: each entry makes one ReportDefinition.
+EXTRA_REPORTS: list[Callable[[], Any]] = []
+
+
+def listed_reports() -> list[Any]:
+    """Every report the metadata lists: the registry's, API.get and the extra ones."""
+    return [*_all_reports(), _merged_get_report(), *(make() for make in EXTRA_REPORTS)]
+
+
+def find_report_definition(module: str, action: str) -> Any:
+    return next((r for r in listed_reports() if r.module == module and r.action == action),
+                None)
+
+
 @api_method("API.getReportMetadata", access="view")
 def get_report_metadata(call: ApiCall) -> list[dict[str, Any]]:
     """Every report's descriptor (subtable reports only with showSubtableReports=1)."""
     show_subtables = params.flag(call.params, "showSubtableReports")
     hide_doc = params.flag(call.params, "hideMetricsDoc")
-    return [report_descriptor(r, hide_metrics_doc=hide_doc) for r in _all_reports()
+    return [report_descriptor(r, hide_metrics_doc=hide_doc) for r in listed_reports()
             if show_subtables or not r.is_subtable_report]
 
 
@@ -112,7 +128,7 @@ def get_metadata(call: ApiCall) -> list[dict[str, Any]]:
     module = str(params.required(call.params, "apiModule"))
     action = str(params.required(call.params, "apiAction"))
     return [report_descriptor(r, hide_metrics_doc=params.flag(call.params, "hideMetricsDoc"))
-            for r in _all_reports() if r.module == module and r.action == action]
+            for r in listed_reports() if r.module == module and r.action == action]
 
 
 @api_method("API.getProcessedReport", access="view")
@@ -121,7 +137,7 @@ def get_processed_report(call: ApiCall) -> dict[str, Any]:
     started = time.perf_counter()
     module = str(params.required(call.params, "apiModule"))
     action = str(params.required(call.params, "apiAction"))
-    reports = [r for r in _all_reports() if r.module == module and r.action == action]
+    reports = [r for r in listed_reports() if r.module == module and r.action == action]
     if not reports:
         raise BadRequest(f"Requested report {module}.{action} for Website id="
                          f"{call.params.get('idSite')} not found in the list of available "
@@ -239,11 +255,12 @@ def _merged_get_report() -> Any:
         return DataTable([Row("", columns)], metadata={"simple": True, "empty": empty})
 
     return ReportDefinition(
-        module="API", action="get", name="API", category="API", subcategory="", build=build,
+        module="API", action="get", name="Main metrics", category="API", subcategory="",
+        build=build,
         simple=True, default_sort=None,
         metrics=tuple(m for part in parts for m in part.metrics),
         processed_metrics=tuple(m for part in parts for m in part.processed_metrics),
-        documentation="Every plugin's main metrics in one table.")
+        documentation="")
 
 
 @api_method("API.get", access="view")

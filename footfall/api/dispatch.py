@@ -93,7 +93,8 @@ def _load_method_modules() -> None:
     import importlib
 
     for module in ("footfall.api.api_meta", "footfall.api.sites_api", "footfall.api.users_api",
-                   "footfall.admin.api", "footfall.api.live", "footfall.api.multisites"):
+                   "footfall.admin.api", "footfall.api.live", "footfall.api.multisites",
+                   "footfall.api.evolution"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as error:

@@ -238,3 +238,44 @@ def get_one(call: ApiCall) -> Any:
         return one(selection.single)
     return Map("date", {p.label: one(p) for p in selection.periods},
                {p.label: {"start": p.start, "site_name": site.name} for p in selection.periods})
+
+
+# --- Report metadata ----------------------------------------------------------------------
+
+_TITLES = {"nb_visits": "Visits", "nb_actions": "Actions", "nb_pageviews": "Pageviews",
+           "revenue": "Revenue", "nb_conversions": "Conversions", "orders": "Orders",
+           "ecommerce_revenue": "Product Revenue"}
+
+
+def _dashboard_report(action: str, name: str, documentation: str, *, evolutions: bool) -> Any:
+    """How API.getReportMetadata lists getAll / getOne (category All Websites)."""
+    from footfall.reports.registry import Metric, ProcessedMetric, ReportDefinition
+
+    every = (*BASE_METRICS, *ENHANCED_METRICS)
+    processed = tuple(ProcessedMetric(m.evolution, f"{_TITLES[m.name]} Evolution",
+                                      compute=lambda row, totals: 0, type="percent")
+                      for m in every) if evolutions else ()
+
+    def build(view: Any, request: Any) -> DataTable:
+        raise NotImplementedError("answered by the MultiSites API methods")
+
+    return ReportDefinition(
+        module="MultiSites", action=action, name=name, category="All Websites",
+        subcategory="", build=build, dimension="Website", documentation=documentation,
+        metrics=tuple(Metric(m.name, _TITLES[m.name],
+                             "money" if "revenue" in m.name else "number") for m in every),
+        processed_metrics=processed)
+
+
+def _register_metadata() -> None:
+    from footfall.api.api_meta import EXTRA_REPORTS
+
+    EXTRA_REPORTS.append(lambda: _dashboard_report(
+        "getAll", "All Websites dashboard", "", evolutions=False))
+    EXTRA_REPORTS.append(lambda: _dashboard_report(
+        "getOne", "Single Website dashboard",
+        "Key metrics of one website and their change since the previous period.",
+        evolutions=True))
+
+
+_register_metadata()

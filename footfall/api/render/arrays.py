@@ -67,3 +67,13 @@ def to_array(result: Any, options: RenderOptions) -> Any:
     if isinstance(result, (list, tuple)):
         return [to_array(value, options) for value in result]
     return clean(result)
+
+
+def table_part(result: Any) -> Any:
+    """For the spreadsheet formats: an array holding a date-keyed map (API.getRowEvolution's
+    reportData beside its metadata) exports as that map; anything else as it is."""
+    if isinstance(result, dict):
+        maps = [value for value in result.values() if isinstance(value, Map)]
+        if len(maps) == 1:
+            return maps[0]
+    return result

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from footfall.api.render.arrays import table_part
 from footfall.api.render.model import DataTable, Map, RenderOptions, Simple, Success
 from footfall.api.render.values import decode_entities, is_numeric, php_string
 
@@ -160,6 +161,7 @@ def render_text(result: Any, options: RenderOptions, separator: str) -> str:
         return f"message{separator}{result.message}"
     if not isinstance(result, (DataTable, Simple, Map, dict, list, tuple)):
         result = Simple({"value": result})
+    result = table_part(result)
     return _Sheet(separator, options).render(result, {})
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from footfall.api.render.arrays import table_part
 from footfall.api.render.csv import _array_rows
 from footfall.api.render.model import DataTable, Map, RenderOptions, Simple, Success
 from footfall.api.render.values import format_value_xml, php_string
@@ -77,6 +78,7 @@ def _rows_of(result: Any) -> list[tuple[dict[str, Any], dict[str, Any], int | No
 def render(result: Any, options: RenderOptions) -> tuple[str, str]:
     if isinstance(result, Success):
         return f"<!-- Success: {result.message} -->", CONTENT_TYPE
+    result = table_part(result)
     structure = _Structure()
     structure.add(result, {})
     table_id = options.table_id.replace(".", "_")

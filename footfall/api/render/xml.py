@@ -47,10 +47,10 @@ def _document(result: Any, options: RenderOptions) -> str:
             return "<result>\n" + _simple(value, "") + "</result>"
         result = value
     if isinstance(result, (dict, list, tuple)):
-        array = to_array(result, options)
+        array = _plain(result, options)
         if not array:
             return "<result />"
-        return "<result>\n" + _array(array, "\t", root=True) + "</result>"
+        return "<result>\n" + _array(array, "\t", root=True, options=options) + "</result>"
     text = format_value_xml(result)
     return f"<result>{text}</result>" if text != "" else "<result />"
 
@@ -112,6 +112,9 @@ def _map(result: Map, options: RenderOptions, prefix: str) -> str:
             rows = [row_to_dict(r, options) for r in value.all_rows()]
             out.append(f"{opening}>\n" + _rows(rows, prefix + "\t") + f"{prefix}\t</result>\n"
                        if rows else f"{opening} />\n")
+        elif isinstance(value, list) and all(isinstance(v, dict) for v in value):
+            out.append(f"{opening}>\n" + _rows(value, prefix + "\t") + f"{prefix}\t</result>\n"
+                       if value else f"{opening} />\n")
         else:
             flat = simple_to_value(value) if isinstance(value, Simple) else to_array(value, options)
             if is_empty(flat):
@@ -123,7 +126,18 @@ def _map(result: Map, options: RenderOptions, prefix: str) -> str:
     return "".join(out)
 
 
-def _array(array: Any, prefix: str, *, root: bool = False) -> str:
+def _plain(result: Any, options: RenderOptions) -> Any:
+    """Like to_array, but maps nested in an array stay maps: Matomo writes them as
+    <result date="..."> entries inside the array's element (API.getRowEvolution)."""
+    if isinstance(result, Map):
+        return result
+    if isinstance(result, dict):
+        return {str(key): _plain(value, options) for key, value in result.items()} or []
+    return to_array(result, options)
+
+
+def _array(array: Any, prefix: str, *, root: bool = False,
+           options: RenderOptions | None = None) -> str:
     """A plain PHP-style array (management APIs): assoc keys become tags, lists <row>s."""
     assoc = isinstance(array, dict)
     items = list(array.items()) if assoc else [(None, v) for v in array]
@@ -134,8 +148,13 @@ def _array(array: Any, prefix: str, *, root: bool = False) -> str:
         prefix += "\t"
     for key, value in items:
         start, end, empty = _array_tags(key, assoc)
+        if isinstance(value, Map):
+            out.append(f"{prefix}{start}\n" + _map(value, options or RenderOptions(), prefix)
+                       + f"{prefix}{end}\n")
+            continue
         if isinstance(value, (dict, list)):  # even empty: Matomo opens and closes the tag
-            out.append(f"{prefix}{start}\n" + _array(value, prefix + "\t") + f"{prefix}{end}\n")
+            out.append(f"{prefix}{start}\n" + _array(value, prefix + "\t", options=options)
+                       + f"{prefix}{end}\n")
             continue
         text = format_value_xml(value)
         out.append(f"{prefix}{start}{text}{end}\n" if text != "" else f"{prefix}{empty}\n")
