@@ -90,7 +90,9 @@ def parse_segment(definition: str,
     if not definition or not definition.strip():
         return None
     expression = parser.parse(definition, lambda name: registry.find(name, dimensions))
-    return Segment(definition, expression)
+    segment = Segment(definition, expression)
+    segment.visit_condition(log_visit)  # bad values (not a number...) fail here, not later
+    return segment
 
 
 def site_dimensions(conn: Connection | Engine, idsites: list[int]) -> dict[int, tuple[str, int]]:

@@ -130,9 +130,15 @@ def test_counters_most_recent_time_and_first_visit(world: LiveWorld) -> None:
     assert [v["visitorId"] for v in first] == [VISITOR_A] and first[0]["actionDetails"] == []
 
 
-def test_segments_are_refused_rather_than_ignored(world: LiveWorld) -> None:
-    answer = world.live(segment="browserCode==FF")
-    assert answer["result"] == "error" and "segment" in answer["message"]
+def test_segments_select_visits(world: LiveWorld) -> None:
+    track_two_visits(world)
+    assert [v["visitorId"] for v in world.live(segment="userId==alice")] == [VISITOR_A]
+    assert [v["visitorId"] for v in world.live(segment="visitEcommerceStatus==ordered")] == [
+        VISITOR_B]
+    assert world.live("Live.getCounters", lastMinutes=30, segment="userId==alice") == [
+        {"visits": "1", "actions": "4", "visitors": "1", "visitsConverted": "0"}]
+    answer = world.live(segment="browserCode=@")
+    assert answer["result"] == "error" and "has no value specified" in answer["message"]
 
 
 def test_live_needs_view_access(world: LiveWorld, engine: Engine) -> None:

@@ -59,9 +59,7 @@ def test_unknown_format_is_plain_text(api: Api) -> None:
     ({**DAY, "period": "week", "date": "2010-03-06,foo"}, "The date '2010-03-06,foo' is not a "
      "correct date range. It should have the following format:  'lastN', 'previousN', "
      "'YYYY-MM-DD,YYYY-MM-DD'."),
-    pytest.param({**DAY, "segment": "foo==bar"}, "Segment 'foo' is not a supported segment.",
-                 marks=pytest.mark.xfail(strict=True, reason="the segment parser has not "
-                                         "landed: the archiver refuses every segment")),
+    ({**DAY, "segment": "foo==bar"}, "Segment 'foo' is not a supported segment."),
 ])
 def test_v13_errors_are_200_with_matomos_message(api: Api, params: dict[str, Any],
                                                  message: str) -> None:
