@@ -106,7 +106,9 @@ EXTRA_REPORTS: list[Callable[[], Any]] = []
 
 def listed_reports() -> list[Any]:
     """Every report the metadata lists: the registry's, API.get and the extra ones."""
-    return [*_all_reports(), _merged_get_report(), *(make() for make in EXTRA_REPORTS)]
+    from footfall.api.api_get import merged_get_report
+
+    return [*_all_reports(), merged_get_report(), *(make() for make in EXTRA_REPORTS)]
 
 
 def find_report_definition(module: str, action: str) -> Any:
@@ -160,11 +162,23 @@ def get_processed_report(call: ApiCall) -> dict[str, Any]:
         "website": site.name, "prettyDate": selection.periods[0].pretty,
         "metadata": report_descriptor(report), "columns": columns,
         "reportData": data, "reportMetadata": row_metadata,
-        "reportTotal": _totals(result, {m.name for m in report.metrics}),
+        "reportTotal": _totals(_unlimited(result, sub_params, call),
+                               {m.name for m in report.metrics}),
     }
     if params.flag(call.params, "showTimer", default=True):
         answer["timerMillis"] = str(int((time.perf_counter() - started) * 1000))
     return answer
+
+
+def _unlimited(result: Any, sub_params: dict[str, Any], call: ApiCall) -> Any:
+    """The report over all its rows, without a totals row: totals ignore filter_limit,
+    filter_offset and filter_truncate (Matomo)."""
+    if not any(call.params.get(k) not in (None, "") for k in
+               ("filter_limit", "filter_offset", "filter_truncate", "keep_totals_row")):
+        return result
+    every = {**sub_params, "filter_limit": "-1", "filter_offset": "0", "filter_truncate": "",
+             "keep_totals_row": "0"}
+    return run_call(str(every["method"]), ApiCall(call.services, every, call.user, http=False))
 
 
 def _report_data(result: Any) -> tuple[Any, Any]:
@@ -232,41 +246,3 @@ def get_segments_metadata(call: ApiCall) -> list[dict[str, Any]]:
             entry.pop("sqlSegment", None)
     return sorted(entries, key=lambda e: (e.get("type", ""), e.get("category", ""),
                                           e.get("name", "")))
-
-
-# --- API.get --------------------------------------------------------------------------------
-
-
-def _merged_get_report() -> Any:
-    """One simple report made of every plugin's `get` report (VisitsSummary, Actions, ...)."""
-    from footfall.archive.datatable import DataTable, Row
-    from footfall.reports.registry import ReportDefinition
-
-    parts = [r for r in _all_reports() if r.simple and r.action == "get" and r.module != "API"]
-
-    def build(view: Any, request: Any) -> DataTable:
-        columns: dict[str, Any] = {}
-        empty = True
-        for part in parts:
-            table = part.build(view, request)
-            if table.rows:
-                columns.update(table.rows[0].columns)
-            empty = empty and bool(table.metadata.get("empty", not table.rows))
-        return DataTable([Row("", columns)], metadata={"simple": True, "empty": empty})
-
-    return ReportDefinition(
-        module="API", action="get", name="Main metrics", category="API", subcategory="",
-        build=build,
-        simple=True, default_sort=None,
-        metrics=tuple(m for part in parts for m in part.metrics),
-        processed_metrics=tuple(m for part in parts for m in part.processed_metrics),
-        documentation="")
-
-
-@api_method("API.get", access="view")
-def api_get(call: ApiCall) -> Any:
-    """The merged `get` reports; `columns` keeps only the named metrics."""
-    from footfall.reports.registry import ReportMethod
-
-    report = _merged_get_report()
-    return report_api.call_report(call, ReportMethod("API.get", report))

@@ -94,7 +94,7 @@ def _load_method_modules() -> None:
 
     for module in ("footfall.api.api_meta", "footfall.api.sites_api", "footfall.api.users_api",
                    "footfall.admin.api", "footfall.api.live", "footfall.api.multisites",
-                   "footfall.api.evolution"):
+                   "footfall.api.evolution", "footfall.api.api_get"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as error:

@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from footfall.api import access, filters, metric_format, params, reshape
+from footfall.api import access, filters, metric_format, params, reshape, totals
 from footfall.api.render.model import Map, RenderOptions, Simple
 from footfall.archive import periods
 from footfall.archive.datatable import DataTable, Row, find_subtable
@@ -206,14 +206,19 @@ def shape_table(table: DataTable, context: _Context) -> DataTable:
         fparams = dataclasses.replace(fparams, limit=-1, truncate=None)
     if fparams.referenced_columns & context.processed_names:
         context.add_processed_metrics(table)
+    total_rows = totals.rows_to_total(table, fparams) if totals.wanted(request) else None
     default_sort = None if report.constant_rows else report.default_sort
     filters.apply_generic_filters(table, fparams, default_sort=default_sort,
                                   recursive_sort=context.expanded)
     context.add_processed_metrics(table)
-    filters.show_hide_columns(table, request.get("showColumns"), request.get("hideColumns"),
-                              recursive=context.expanded)
     if labels:
         table = reshape.filter_labels(table, labels)
+    if total_rows is not None:  # keep_totals_row=1: the totals come last, after Others
+        table.rows.extend([*filter(None, [table.summary_row]),
+                           totals.totals_row(total_rows, report, request)])
+        table.summary_row = None
+    filters.show_hide_columns(table, request.get("showColumns"), request.get("hideColumns"),
+                              recursive=context.expanded)
     context.format(table)
     return table
 
