@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -76,12 +77,29 @@ def _continent_row(code: str) -> tuple[str, dict[str, Any]]:
     return name, {"code": continent, "segment": f"continentCode=={continent}"}
 
 
+@lru_cache(maxsize=4096)
+def region_name(country: str, region: str) -> str:
+    """The ISO 3166-2 name of a subdivision ('ca', 'BC' -> 'British Columbia'), as Matomo
+    names regions; 'Unknown' for a code the standard does not have."""
+    import pycountry
+
+    if not region or not country or country == UNKNOWN_CODE:
+        return UNKNOWN
+    found = pycountry.subdivisions.get(code=f"{country.upper()}-{region.upper()}")
+    return str(found.name) if found is not None else UNKNOWN
+
+
+def _with_country(text: str, country: str) -> str:
+    """Region and city labels end with the country's name when it is known."""
+    return f"{text}, {country_name(country)}" if country not in ("", UNKNOWN_CODE) else text
+
+
 def _region_row(key: str) -> tuple[str, dict[str, Any]]:
     region, country = split_key(key)
-    label = f"{region or UNKNOWN}, {country_name(country)}"
-    metadata: dict[str, Any] = {"region": region, "country": country,
+    label = _with_country(region_name(country, region), country)
+    metadata: dict[str, Any] = {"region": region or UNKNOWN_CODE, "country": country,
                                 "country_name": country_name(country),
-                                "region_name": region or UNKNOWN,
+                                "region_name": region_name(country, region),
                                 "logo": FLAG.format(country)}
     if region:
         metadata["segment"] = (f"regionCode=={segment_value(region)};"
@@ -91,10 +109,14 @@ def _region_row(key: str) -> tuple[str, dict[str, Any]]:
 
 def _city_row(key: str) -> tuple[str, dict[str, Any]]:
     city, region, country = split_key(key)
-    label = f"{city or UNKNOWN}, {region or UNKNOWN}, {country_name(country)}"
+    known_region = region not in ("", UNKNOWN_CODE) and country not in ("", UNKNOWN_CODE)
+    place = f"{city or UNKNOWN}, {region_name(country, region)}" if known_region else \
+        city or UNKNOWN
+    label = _with_country(place, country)
     metadata: dict[str, Any] = {"city_name": city or UNKNOWN, "region": region,
                                 "country": country, "country_name": country_name(country),
-                                "region_name": region or UNKNOWN, "logo": FLAG.format(country)}
+                                "region_name": region_name(country, region),
+                                "logo": FLAG.format(country)}
     if city:
         metadata["segment"] = (f"city=={segment_value(city)};regionCode=={segment_value(region)};"
                                f"countryCode=={segment_value(country)}")

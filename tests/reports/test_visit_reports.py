@@ -41,7 +41,7 @@ def test_countries_continents_regions_cities(services: Services, site: Site) -> 
                                "segment": "countryCode==fr", "logoHeight": 16}
     assert rows(report(services, site, "UserCountry.getContinent"))["Europe"]["nb_visits"] == 3
     regions = rows(report(services, site, "UserCountry.getRegion"))
-    assert regions["BE, Germany"]["nb_visits"] == 1 and regions["Unknown, France"]["nb_visits"] == 2
+    assert regions["Berlin, Germany"]["nb_visits"] == 1 and regions["Unknown, France"]["nb_visits"] == 2
     cities = report(services, site, "UserCountry.getCity")
     berlin = next(r for r in cities if r.label.startswith("Berlin"))
     assert berlin.metadata["segment"] == "city==Berlin;regionCode==BE;countryCode==de"
