@@ -9,8 +9,10 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from datetime import time as clock_time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -21,26 +23,21 @@ from footfall.tracker.actions import add_product_view, classify
 from footfall.tracker.clock import local_date
 from footfall.tracker.enrich.bots import is_bot_hit
 from footfall.tracker.enrich.geo import GeoLocator
-from footfall.tracker.enrich.ip import (
-    ip_matches,
-    ip_to_bytes,
-    is_valid_ip,
-    mask_ip,
-    stored_and_enrichment_ips,
-)
+from footfall.tracker.enrich.ip import NetworkSet, ip_to_bytes, is_valid_ip, mask_ip, network_set
 from footfall.tracker.enrich.language import browser_language
 from footfall.tracker.enrich.referrer import ReferrerClassifier, ReferrerInfo
 from footfall.tracker.enrich.site_urls import SiteUrls
 from footfall.tracker.enrich.urlparts import host_of
+from footfall.tracker.form import decode_component
 from footfall.tracker.hit import Hit
-from footfall.tracker.request import PLUGIN_FLAGS
+from footfall.tracker.request import LOCATION_PARAMS, PLUGIN_FLAGS, integer
 from footfall.tracker.site_config import SiteConfig
-from footfall.tracker.urls import escape, normalize_url
+from footfall.tracker.urls import escape, normalize_url, query_and_fragment
 
 
-@dataclass
+@dataclass(slots=True)
 class StepContext:
-    """What steps share within one batch."""
+    """What steps share within one batch (cheap to build: the pipeline makes one per hit)."""
 
     conn: Connection
     settings: Settings
@@ -54,9 +51,68 @@ class StepContext:
     enrich_with_masked_ip: bool
     do_not_track: bool
     spam_filter: bool
+    rules: _SiteRules | None = None  # derived from `config` on first use (see _rules)
 
 
 Step = Callable[[StepContext, Hit], "str | None"]
+
+_MEMO_ENTRIES = 20_000  # referrer answers kept per site configuration
+
+
+class _SiteRules:
+    """What the steps derive from one site configuration, derived once, not per hit."""
+
+    def __init__(self, ctx: StepContext) -> None:
+        config, site = ctx.config, ctx.config.site
+        self.config = config
+        self.referrers = ctx.referrers
+        self.settings = ctx.settings
+        self.global_lists = (ctx.global_excluded_ips, ctx.global_excluded_agents)
+        patterns = (*site.excluded_ips, *ctx.global_excluded_ips)
+        self.excluded_ips: NetworkSet | None = network_set(patterns) if patterns else None
+        self.excluded_agents = tuple((_regex(entry), entry.lower())
+                                     for entry in (*site.excluded_user_agents,
+                                                   *ctx.global_excluded_agents))
+        self.site_urls = SiteUrls(site.urls) if site.exclude_unknown_urls else None
+        self.across = bool(ctx.settings.get("Tracker", "enable_fingerprinting_across_websites",
+                                            idsite=site.idsite))
+        self.daily = config.rules.new_after_midnight and not self.across
+        self.salt_names: dict[date, str] = {}
+        self.dimensions = tuple(config.dimensions.values())
+        # Memoised answers (each bounded by _MEMO_ENTRIES): referrers, fingerprints and
+        # the visit columns a visitor's hits share.
+        self.answers: dict[tuple[Any, ...], ReferrerInfo] = {}
+        self.config_ids: dict[tuple[Any, ...], tuple[Any, bytes]] = {}
+        self.visit_columns: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = {}
+
+    def fits(self, ctx: StepContext) -> bool:
+        return (self.config is ctx.config and self.referrers is ctx.referrers
+                and self.settings is ctx.settings
+                and self.global_lists == (ctx.global_excluded_ips, ctx.global_excluded_agents))
+
+    def salt_name(self, day: date) -> str:
+        name = self.salt_names.get(day)
+        if name is None:
+            if len(self.salt_names) > 1000:
+                self.salt_names.clear()
+            name = self.salt_names[day] = f"fingerprint_salt_{self.config.site.idsite}_{day.isoformat()}"
+        return name
+
+
+_RULES: dict[int, _SiteRules] = {}
+
+
+def _rules(ctx: StepContext) -> _SiteRules:
+    """The site rules of `ctx.config` (configurations are replaced, never changed)."""
+    rules = ctx.rules
+    if rules is None:
+        rules = _RULES.get(id(ctx.config))
+        if rules is None or not rules.fits(ctx):
+            if len(_RULES) > 256:
+                _RULES.clear()
+            rules = _RULES[id(ctx.config)] = _SiteRules(ctx)
+        ctx.rules = rules
+    return rules
 
 
 def drop_not_recorded(ctx: StepContext, hit: Hit) -> str | None:
@@ -64,6 +120,9 @@ def drop_not_recorded(ctx: StepContext, hit: Hit) -> str | None:
 
 
 def drop_prefetch(ctx: StepContext, hit: Hit) -> str | None:
+    headers = hit.headers
+    if "purpose" not in headers and "xmoz" not in headers:
+        return None
     purpose = hit.headers.get("purpose", "").lower()
     if purpose in ("preview", "instant") or "prefetch" in hit.headers.get("xmoz", "").lower():
         return "prefetch"
@@ -71,6 +130,8 @@ def drop_prefetch(ctx: StepContext, hit: Hit) -> str | None:
 
 
 def drop_install_check(ctx: StepContext, hit: Hit) -> str | None:
+    if "tracker_install_check" not in hit.request.params:
+        return None
     return "install_check" if hit.request.get("tracker_install_check") else None
 
 
@@ -94,23 +155,25 @@ def drop_bot(ctx: StepContext, hit: Hit) -> str | None:
 
 
 def drop_excluded_ip(ctx: StepContext, hit: Hit) -> str | None:
-    patterns = (*ctx.config.site.excluded_ips, *ctx.global_excluded_ips)
-    return "excluded_ip" if patterns and ip_matches(hit.ip, patterns) else None
+    networks = _rules(ctx).excluded_ips
+    return "excluded_ip" if networks is not None and networks.matches(hit.ip) else None
 
 
 def drop_excluded_user_agent(ctx: StepContext, hit: Hit) -> str | None:
-    entries = (*ctx.config.site.excluded_user_agents, *ctx.global_excluded_agents)
+    entries = _rules(ctx).excluded_agents
+    if not entries:
+        return None
     agent = hit.user_agent.lower()
-    for entry in entries:
-        pattern = _regex(entry)
+    for pattern, lowered in entries:
         if pattern is not None:
             if pattern.search(hit.user_agent):
                 return "excluded_user_agent"
-        elif entry.lower() in agent:
+        elif lowered in agent:
             return "excluded_user_agent"
     return None
 
 
+@lru_cache(maxsize=1024)
 def _regex(entry: str) -> re.Pattern[str] | None:
     if len(entry) > 2 and entry.startswith("/") and entry.rfind("/") > 0:
         end = entry.rfind("/")
@@ -131,11 +194,10 @@ def drop_referrer_spam(ctx: StepContext, hit: Hit) -> str | None:
 
 
 def drop_unknown_url(ctx: StepContext, hit: Hit) -> str | None:
-    site = ctx.config.site
-    if not site.exclude_unknown_urls or not hit.request.url:
+    site_urls = _rules(ctx).site_urls
+    if site_urls is None or not hit.request.url:
         return None
-    host = host_of(hit.request.url)
-    return None if SiteUrls(site.urls).matches(host, "/") else "unknown_url"
+    return None if site_urls.matches(host_of(hit.request.url), "/") else "unknown_url"
 
 
 def put_visitor_ids(ctx: StepContext, hit: Hit) -> str | None:
@@ -152,9 +214,10 @@ def put_visitor_ids(ctx: StepContext, hit: Hit) -> str | None:
 
 
 def put_ip(ctx: StepContext, hit: Hit) -> str | None:
-    ip = hit.request.cip if hit.request.cip and is_valid_ip(hit.request.cip) else hit.ip
-    hit.ip = ip if is_valid_ip(ip) else "0.0.0.0"
-    hit.location_ip = ip_to_bytes(mask_ip(hit.ip, ctx.mask_bytes))
+    cip = hit.request.cip
+    ip = cip if cip and is_valid_ip(cip) else hit.ip
+    hit.ip = ip if ip is cip or is_valid_ip(ip) else "0.0.0.0"
+    hit.location_ip = ip_to_bytes(mask_ip(hit.ip, ctx.mask_bytes))  # both memoised
     return None
 
 
@@ -166,53 +229,121 @@ def put_language(ctx: StepContext, hit: Hit) -> str | None:
 
 def put_config_id(ctx: StepContext, hit: Hit) -> str | None:
     device = hit.device
-    rules_site = hit.idsite
-    across = bool(ctx.settings.get("Tracker", "enable_fingerprinting_across_websites",
-                                   idsite=rules_site))
-    daily = ctx.config.rules.new_after_midnight and not across
-    day = local_date(hit.time, hit.site.timezone) if daily else None
-    daily_salt = (ctx.salts.get(ctx.conn, f"fingerprint_salt_{hit.idsite}_{day.isoformat()}")
-                  if day is not None else None)
+    rules = _rules(ctx)
+    salts, conn = ctx.salts, ctx.conn
+    day = _local_day(hit.time, hit.site.timezone) if rules.daily else None
+    daily_salt = salts.get(conn, rules.salt_name(day)) if day is not None else None
+    instance_salt = salts.get(conn, fingerprint.INSTANCE_SALT_OPTION)
+    flags = _plugin_flags(hit.request.params)
+    # A visitor's hits repeat the same inputs: the hash is memoised on all of them.
+    # (The device by identity, as in put_visit_columns.)
+    key = (id(device), hit.ip, hit.accept_language, flags, day, daily_salt, instance_salt)
+    known = rules.config_ids.get(key)
+    if known is None or known[0] is not device:
+        config_id = _config_id(device, hit, dict(zip(PLUGIN_FLAGS, flags, strict=True)),
+                               instance_salt, daily_salt, day, None if rules.across else hit.idsite)
+        if len(rules.config_ids) >= _MEMO_ENTRIES:
+            rules.config_ids.clear()
+        known = rules.config_ids[key] = (device, config_id)
+    hit.config_id = known[1]
+    return None
+
+
+def _config_id(device: Any, hit: Hit, flags: dict[str, int], instance_salt: str,
+               daily_salt: str | None, day: date | None, idsite: int | None) -> bytes:
     is_browser = device is not None and device.config_client_type == 1
-    flags = {name: hit.request.get_int(name) for name in PLUGIN_FLAGS}
     if device is not None and device.config_browser_name == "IE":
         flags["cookie"] = 0
-    hit.config_id = fingerprint.config_id(
+    return fingerprint.config_id(
         os_code=device.config_os if device else "UNK",
         browser_code=device.config_browser_name if is_browser else "UNK",
         browser_version=device.config_browser_version if is_browser else "",
         flags=flags, ip=hit.ip, browser_lang=hit.accept_language.lower()[:20],
-        instance_salt=ctx.salts.get(ctx.conn, fingerprint.INSTANCE_SALT_OPTION),
-        daily_salt=daily_salt, day=day, idsite=None if across else hit.idsite)
-    return None
+        instance_salt=instance_salt, daily_salt=daily_salt, day=day, idsite=idsite)
+
+
+def _plugin_flags(params: dict[str, Any]) -> tuple[int, ...]:
+    """The plugin parameters (PLUGIN_FLAGS order) as PHP (int) casts.
+
+    put_config_id and put_visit_columns both need them: the last answer is kept, with
+    a reference to its parameters so that their identity cannot be reused meanwhile."""
+    global _last_flags
+    last_params, flags = _last_flags
+    if last_params is not params:
+        flags = tuple(0 if (value := params.get(name)) is None or value == "0"
+                      else 1 if value == "1" else integer(params, name)
+                      for name in PLUGIN_FLAGS)
+        _last_flags = (params, flags)
+    return flags
+
+
+_last_flags: tuple[object, tuple[int, ...]] = (None, ())
+_FLAG_COLUMNS = tuple(PLUGIN_FLAGS.values())
+
+
+# A day boundary in any current timezone falls on a multiple of 15 minutes (UTC), so
+# the local date of a quarter hour is memoised; a quarter hour that straddles midnight
+# (old local-mean-time offsets) is not, and is computed per hit.
+_QUARTER = 900
+
+
+def _local_day(timestamp: float, tz_name: str) -> date:
+    day = _quarter_day(int(timestamp // _QUARTER), tz_name)
+    return day if day is not None else local_date(timestamp, tz_name)
+
+
+@lru_cache(maxsize=4096)
+def _quarter_day(quarter: int, tz_name: str) -> date | None:
+    first = local_date(quarter * _QUARTER, tz_name)
+    return first if local_date(quarter * _QUARTER + _QUARTER - 1, tz_name) == first else None
 
 
 def put_visit_columns(ctx: StepContext, hit: Hit) -> str | None:
     """Device, plugin flags, resolution, language, local time and location (§3.5)."""
     request = hit.request
-    columns: dict[str, Any] = dict(hit.device.columns()) if hit.device is not None else {}
-    for name, column in PLUGIN_FLAGS.items():
-        columns[column] = 1 if request.get_int(name) == 1 else 0
-    columns["config_resolution"] = (request.get("res").strip() or "unknown")[:9]
-    columns["location_browser_lang"] = hit.browser_lang[:20]
+    params = request.params
+    # Geolocation sees the real address unless configured otherwise (exclusions and
+    # config_id always do); the stored address is always the masked one.
+    geo_ip = mask_ip(hit.ip, ctx.mask_bytes) if ctx.enrich_with_masked_ip else hit.ip
+    resolution = params.get("res")
+    device = hit.device
+    rules = _rules(ctx)
+    # The columns a visitor's hits share are memoised (the device is part of the key
+    # by identity: the detector hands out one object per agent, kept alive here).
+    memo = resolution is None or isinstance(resolution, str)  # not an array parameter
+    key = (id(device), _plugin_flags(params), resolution if memo else None, hit.browser_lang,
+           geo_ip, hit.accept_language)
+    shared = rules.visit_columns.get(key) if memo else None
+    if shared is None or shared[0] is not device:
+        columns = device.columns() if device is not None else {}
+        for column, value in zip(_FLAG_COLUMNS, key[1], strict=True):
+            columns[column] = 1 if value == 1 else 0
+        columns["config_resolution"] = (request.get("res").strip() or "unknown")[:9]
+        columns["location_browser_lang"] = hit.browser_lang[:20]
+        columns.update(ctx.geo.locate(geo_ip, hit.accept_language).columns())
+        if len(rules.visit_columns) >= _MEMO_ENTRIES:
+            rules.visit_columns.clear()
+        if memo:
+            rules.visit_columns[key] = (device, columns)
+    else:
+        columns = shared[1]
+    columns = dict(columns)
     columns["visitor_localtime"] = _local_time(hit)
-    _stored, geo_ip = stored_and_enrichment_ips(
-        hit.ip, mask_bytes=ctx.mask_bytes, use_anonymized_for_enrichment=ctx.enrich_with_masked_ip)
-    columns.update(ctx.geo.locate(geo_ip, hit.accept_language).columns())
-    columns.update(_location_overrides(request))
-    hit.visit_dimensions.update(custom_variables(request.get_json("_cvar")))
+    if any(name in params for name in LOCATION_PARAMS):
+        columns.update(_location_overrides(request))
+    if "_cvar" in params:
+        hit.visit_dimensions.update(custom_variables(request.get_json("_cvar")))
     hit.visit_columns = columns
     return None
 
 
 def _local_time(hit: Hit) -> clock_time:
-    request = hit.request
-    if not any(name in request.params for name in ("h", "m", "s")):
+    params = hit.request.params
+    if "h" not in params and "m" not in params and "s" not in params:
         return hit.server_time.time()
-    values = [request.get_int(name) for name in ("h", "m", "s")]
-    hour, minute, second = (v if 0 <= v < limit else 0 for v, limit in zip(values, (24, 60, 60),
-                                                                           strict=True))
-    return clock_time(hour, minute, second)
+    hour, minute, second = integer(params, "h"), integer(params, "m"), integer(params, "s")
+    return clock_time(hour if 0 <= hour < 24 else 0, minute if 0 <= minute < 60 else 0,
+                      second if 0 <= second < 60 else 0)
 
 
 def _location_overrides(request: Any) -> dict[str, Any]:
@@ -235,7 +366,7 @@ def _location_overrides(request: Any) -> dict[str, Any]:
 
 def put_dimensions(ctx: StepContext, hit: Hit) -> str | None:
     """Custom dimensions: `dimension<ID>` parameters, else the extractions (§8.4)."""
-    for dimension in ctx.config.dimensions.values():
+    for dimension in _rules(ctx).dimensions:
         value = hit.request.dimensions.get(dimension.idcustomdimension)
         value = escape(value)[:250] if value is not None else _extract(dimension, hit)
         if value is None:
@@ -246,9 +377,6 @@ def put_dimensions(ctx: StepContext, hit: Hit) -> str | None:
 
 
 def _extract(dimension: Any, hit: Hit) -> str | None:
-    from footfall.tracker.form import decode_component
-    from footfall.tracker.urls import query_and_fragment
-
     flags = 0 if dimension.case_sensitive else re.IGNORECASE
     for source, pattern in dimension.extractions:
         if source == "urlparam":
@@ -277,7 +405,8 @@ def put_action(ctx: StepContext, hit: Hit) -> str | None:
         return "custom_action_without_type"
     if hit.action is not None:
         add_product_view(hit.action, hit.request)
-        hit.action.values.update(custom_variables(hit.request.get_json("cvar")))
+        if "cvar" in hit.request.params:
+            hit.action.values.update(custom_variables(hit.request.get_json("cvar")))
     return None
 
 
@@ -295,27 +424,53 @@ def custom_variables(data: object) -> dict[str, str]:
 
 
 def put_referrer(ctx: StepContext, hit: Hit) -> str | None:
-    """Prepare referrer classification; it runs only when a visit needs it."""
+    """Prepare referrer classification; it runs only when a visit needs it.
+
+    Answers are memoised per site configuration: the same referrers and landing pages
+    come back hit after hit. The key holds everything the answer depends on besides
+    the configuration: the referrer, the page (its host alone when it has no query or
+    fragment, since only those can carry a campaign or `ignore_referrer`), the hit's
+    campaign parameters and the visit being continued.
+    """
     request = hit.request
-    config = ctx.config
-    url_filter = config.url_filter
     params = request.params
-    campaign_name = next((request.get(p) for p in ctx.referrers.campaign_name_params
-                          if p in params and request.get(p).strip()), None)
-    campaign_keyword = next((request.get(p) for p in ctx.referrers.campaign_keyword_params
-                             if p in params and request.get(p).strip()), None)
+    referrers = ctx.referrers
+    campaign_name = campaign_keyword = None
+    if not params.keys().isdisjoint(referrers.campaign_params):  # the rare case
+        campaign_name = next((request.get(p) for p in referrers.campaign_name_params
+                              if p in params and request.get(p).strip()), None)
+        campaign_keyword = next((request.get(p) for p in referrers.campaign_keyword_params
+                                 if p in params and request.get(p).strip()), None)
     page_url = request.url
+    referrer_url = request.urlref
+    page_key = page_url if "?" in page_url or "#" in page_url else host_of(page_url)
+    rules = _rules(ctx)
 
     def classify_for(current: ReferrerInfo | None) -> ReferrerInfo:
-        return ctx.referrers.classify(
-            page_url=page_url, referrer_url=request.urlref, site_urls=config.site.urls,
-            campaign_name=campaign_name, campaign_keyword=campaign_keyword,
-            excluded_referrers=config.site.excluded_referrers,
-            exclude_unknown_urls=config.site.exclude_unknown_urls,
-            current_visit=current, url_filter=lambda url: normalize_url(url, url_filter))
+        key = (referrer_url, page_key, campaign_name, campaign_keyword, current)
+        answer = rules.answers.get(key)
+        if answer is None:
+            answer = _classify(ctx.config, referrers, page_url, referrer_url, campaign_name,
+                               campaign_keyword, current)
+            if len(rules.answers) >= _MEMO_ENTRIES:
+                rules.answers.clear()
+            rules.answers[key] = answer
+        return answer
 
     hit.referrer_of = classify_for
     return None
+
+
+def _classify(config: SiteConfig, referrers: ReferrerClassifier, page_url: str, referrer_url: str,
+              campaign_name: str | None, campaign_keyword: str | None,
+              current: ReferrerInfo | None) -> ReferrerInfo:
+    site = config.site
+    url_filter = config.url_filter
+    return referrers.classify(
+        page_url=page_url, referrer_url=referrer_url, site_urls=site.urls,
+        campaign_name=campaign_name, campaign_keyword=campaign_keyword,
+        excluded_referrers=site.excluded_referrers, exclude_unknown_urls=site.exclude_unknown_urls,
+        current_visit=current, url_filter=lambda url: normalize_url(url, url_filter))
 
 
 STEPS: list[Step] = [

@@ -8,12 +8,12 @@ Matomo's tracker does. `is_bot_hit` combines both.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from footfall.tracker.enrich.datafiles import load_yaml, packaged
 from footfall.tracker.enrich.device import DeviceInfo
-from footfall.tracker.enrich.ip import ip_matches
+from footfall.tracker.enrich.ip import NetworkSet, ip_matches
 
 _DATA_SAVER_PROXY = "chrome-compression-proxy"
 
@@ -25,22 +25,35 @@ def _ranges(path: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(document.get("google") or ()), tuple(document.get("others") or ())
 
 
+@cache
+def _networks() -> tuple[NetworkSet, NetworkSet]:
+    google, others = _ranges()
+    return NetworkSet(google), NetworkSet(others)
+
+
 def warm_up() -> None:
-    _ranges()
+    _networks()
+
+
+@lru_cache(maxsize=65_536)
+def _crawler_networks_of(ip: str) -> tuple[bool, bool]:
+    """(in a Google network, in another crawler network), memoised per address."""
+    google, others = _networks()
+    return google.matches(ip), others.matches(ip)
 
 
 def uses_chrome_data_saver(ip: str, headers: Mapping[str, str]) -> bool:
     """A real visitor behind Chrome's data-saver proxy, which runs on Google's networks."""
     via = _header(headers, "via")
-    return _DATA_SAVER_PROXY in via.lower() and ip_matches(ip, _ranges()[0])
+    return _DATA_SAVER_PROXY in via.lower() and _crawler_networks_of(ip)[0]
 
 
 def is_crawler_ip(ip: str, headers: Mapping[str, str] | None = None) -> bool:
     """True when `ip` belongs to a known search-engine crawler network."""
-    google, others = _ranges()
-    if headers is not None and uses_chrome_data_saver(ip, headers):
-        return False
-    return ip_matches(ip, google) or ip_matches(ip, others)
+    google, other = _crawler_networks_of(ip)
+    if google:  # the data-saver proxy runs there too: only then read the headers
+        return headers is None or _DATA_SAVER_PROXY not in _header(headers, "via").lower()
+    return other
 
 
 def is_bot_hit(

@@ -12,7 +12,9 @@ DeviceDetector), stored the way Matomo stores it in log_visit:
 * config_client_type: Matomo's client type id (1 browser, 2 library, ...).
 
 Parsing is slow (up to a second and more for odd agents), so results are cached
-in memory and, optionally, in the database (`SqlDeviceCache`).
+in memory and, optionally, in the database (`SqlDeviceCache`). With
+`parse_processes`, new agents are parsed in a process pool, and `prefetch` starts
+their parse before their batch is processed (docs/tracking.md, "New user agents").
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import threading
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, fields
+from functools import cached_property
 from typing import Any
 
 from device_detector import __version__ as _device_detector_version
@@ -98,8 +102,13 @@ class DeviceInfo:
     bot_name: str | None = None
 
     def columns(self) -> dict[str, object]:
-        """The log_visit columns (not the bot flags)."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name.startswith("config_")}
+        """The log_visit columns (not the bot flags); a new dict each time."""
+        return dict(self._column_items)
+
+    @cached_property
+    def _column_items(self) -> tuple[tuple[str, object], ...]:
+        # One DeviceInfo serves every hit of its agent: build the pairs once.
+        return tuple((f.name, getattr(self, f.name)) for f in fields(self) if f.name.startswith("config_"))
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), separators=(",", ":"), sort_keys=True)
@@ -188,9 +197,12 @@ class DeviceDetector:
     """Detects devices with a bounded in-memory LRU in front of an optional
     persistent cache. Thread-safe; one instance serves a whole process.
 
-    `parse_threads` > 1 parses the cache misses of one `detect_many` batch in
-    parallel: the `regex` module releases the GIL while matching, so two threads
-    parse about 1.5 times as many new agents per second on two cores (bench/enrich.py).
+    `parse_processes` > 0 parses cache misses in that many worker processes
+    (spawned and warmed up by `warm_up`): `prefetch` hands them the agents of hits
+    still waiting in the queue, so that by the time those hits are processed their
+    devices are known, and a slow agent occupies another core, not the pipeline.
+    Otherwise `parse_threads` > 1 parses the misses of one `detect_many` batch in
+    threads (the `regex` module releases the GIL while matching), else inline.
     """
 
     def __init__(
@@ -199,19 +211,26 @@ class DeviceDetector:
         cache: DeviceCache | None = None,
         memory_entries: int = 50_000,
         parse_threads: int = 1,
+        parse_processes: int = 0,
     ) -> None:
         self.persistent = cache
         self.memory: MemoryLru[DeviceInfo] = MemoryLru(memory_entries)
         self.parses = 0  # agents actually parsed (cache misses), for metrics and tests
         self.parse_threads = max(1, parse_threads)
-        self._pool: ThreadPoolExecutor | None = None
+        self.parse_processes = max(0, parse_processes)
+        self._pool: Executor | None = None
         self._count_lock = threading.Lock()
         self._ready = threading.Event()
         self._warming: threading.Thread | None = None
+        # Parses under way, by memory key (agent, or agent + hints): future, agent, hints.
+        self._pending: dict[str, tuple[Future[DeviceInfo], str, dict[str, Any]]] = {}
+        self._pending_lock = threading.Lock()
 
     def warm_up(self) -> None:
         """Load and compile the detection rules now (a few seconds), not on the first hit."""
         if not self._ready.is_set():
+            if self.parse_processes:
+                self._executor()  # its processes warm up meanwhile
             warm_up_parser()
             self._ready.set()
 
@@ -225,8 +244,10 @@ class DeviceDetector:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        with self._pending_lock:
+            self._pending.clear()
 
     def detect(self, user_agent: str, client_hints: Mapping[str, Any] | None = None) -> DeviceInfo:
         """The device of one hit; cached by agent and relevant client hints."""
@@ -237,7 +258,9 @@ class DeviceDetector:
         return self.detect_many([(user_agent, client_hints)])[0]
 
     def detect_many(self, agents: Iterable[tuple[str, Mapping[str, Any] | None] | str]) -> list[DeviceInfo]:
-        """Devices of many hits at once: one persistent-cache read and one write per batch."""
+        """Devices of many hits at once: one persistent-cache read and one write per batch.
+
+        An agent whose parse `prefetch` started is waited for (it has usually landed)."""
         if self._warming is not None:
             self._ready.wait()
         requests = [_request(item) for item in agents]
@@ -253,25 +276,75 @@ class DeviceDetector:
             results.update(self._resolve_missing(missing))
         return [results[key] for key, _, _ in requests]
 
+    def prefetch(self, agents: Iterable[tuple[str, Mapping[str, Any] | None] | str]) -> int:
+        """Start parsing, in the process pool, the agents no cache knows; never waits for
+        a parse. Returns how many parses were started (0 without `parse_processes`).
+
+        Call it with the agents of hits that will be processed soon (see
+        `device_agents.agents_of_rows`); `detect_many` then finds them parsed."""
+        if not self.parse_processes:
+            return 0
+        unknown: dict[str, tuple[str, dict[str, Any]]] = {}
+        for item in agents:
+            key, user_agent, hints = _request(item)
+            if key not in unknown and key not in self._pending and self.memory.get(key) is None:
+                unknown[key] = (user_agent, hints)
+        if not unknown:
+            return 0
+        stored = self._from_persistent(unknown)
+        for key, info in stored.items():
+            self.memory.put(key, info)
+            del unknown[key]
+        with self._pending_lock:
+            for key, (user_agent, hints) in unknown.items():
+                future = self._submit(user_agent, hints)
+                if future is None:
+                    return 0
+                self._pending[key] = (future, user_agent, hints)
+        return len(unknown)
+
+    @property
+    def parsing(self) -> int:
+        """Parses started by `prefetch` whose results were not collected yet."""
+        return len(self._pending)
+
     def _resolve_missing(self, missing: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, DeviceInfo]:
-        """Misses by memory key: read the persistent cache, parse the rest, store both."""
-        stored_keys = {key: client_hints_key(agent, hints) for key, (agent, hints) in missing.items()}
-        found: dict[str, DeviceInfo] = {}
-        if self.persistent is not None:
-            texts = self._read_persistent(list(stored_keys.values()))
-            for key, stored_key in stored_keys.items():
-                if stored_key in texts:
-                    found[key] = DeviceInfo.from_json(texts[stored_key])
-        to_parse = {key: value for key, value in missing.items() if key not in found}
+        """Misses by memory key: collect prefetched parses, read the persistent cache,
+        parse the rest, store both."""
+        with self._pending_lock:
+            started = {key: self._pending[key] for key in missing if key in self._pending}
+        rest = {key: value for key, value in missing.items() if key not in started}
+        found = self._from_persistent(rest)
+        to_parse = {key: value for key, value in rest.items() if key not in found}
         parsed = dict(zip(to_parse, self._parse_all(list(to_parse.values())), strict=True))
+        parsed.update(self._collect(started))
         with self._count_lock:
             self.parses += len(parsed)
         if parsed and self.persistent is not None:
-            self._write_persistent({stored_keys[key]: info.to_json() for key, info in parsed.items()})
+            self._write_persistent({client_hints_key(*missing[key]): info.to_json()
+                                    for key, info in parsed.items()})
         found.update(parsed)
         for key, info in found.items():
             self.memory.put(key, info)
         return found
+
+    def _collect(self, started: dict[str, tuple[Future[DeviceInfo], str, dict[str, Any]]]
+                 ) -> dict[str, DeviceInfo]:
+        """Results of prefetched parses (waiting for those still running)."""
+        collected = {}
+        for key, (future, user_agent, hints) in started.items():
+            collected[key] = _result_or_parse(future, user_agent, hints)
+            with self._pending_lock:
+                self._pending.pop(key, None)
+        return collected
+
+    def _from_persistent(self, missing: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, DeviceInfo]:
+        if self.persistent is None or not missing:
+            return {}
+        stored_keys = {key: client_hints_key(agent, hints) for key, (agent, hints) in missing.items()}
+        texts = self._read_persistent(list(stored_keys.values()))
+        return {key: DeviceInfo.from_json(texts[stored]) for key, stored in stored_keys.items()
+                if stored in texts}
 
     # The persistent cache only saves time: when the database cannot serve it (locked,
     # gone), detection goes on without it rather than failing the hits of the batch.
@@ -290,12 +363,56 @@ class DeviceDetector:
         except Exception:  # noqa: BLE001 - any storage failure, see above
             log.warning("device cache: write of %d entries failed", len(entries), exc_info=True)
 
+    def _executor(self) -> Executor:
+        if self._pool is None:
+            if self.parse_processes:
+                # spawn, not fork: the parent runs threads (server, committer).
+                self._pool = ProcessPoolExecutor(
+                    self.parse_processes, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=warm_up_parser)
+                for _ in range(self.parse_processes):
+                    self._pool.submit(_ready)  # start (and warm) the processes now
+            else:
+                self._pool = ThreadPoolExecutor(self.parse_threads, thread_name_prefix="device-parse")
+        return self._pool
+
+    def _submit(self, user_agent: str, hints: dict[str, Any]) -> Future[DeviceInfo] | None:
+        """A parse in the process pool; None (and parsing in-process from now on) when
+        the pool cannot take work any more (a worker process was killed)."""
+        try:
+            return self._executor().submit(_safe_parse, user_agent, hints)
+        except (BrokenExecutor, RuntimeError):
+            log.warning("device detection: parse processes unavailable; parsing in-process",
+                        exc_info=True)
+            self.parse_processes = 0
+            self._pool = None
+            return None
+
     def _parse_all(self, agents: list[tuple[str, dict[str, Any]]]) -> list[DeviceInfo]:
+        if not agents:
+            return []
+        if self.parse_processes:
+            futures = [self._submit(agent, hints) for agent, hints in agents]
+            return [_result_or_parse(future, agent, hints)
+                    for future, (agent, hints) in zip(futures, agents, strict=True)]
         if self.parse_threads == 1 or len(agents) < 2:
             return [_safe_parse(agent, hints) for agent, hints in agents]
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.parse_threads, thread_name_prefix="device-parse")
-        return list(self._pool.map(lambda item: _safe_parse(*item), agents))
+        return list(self._executor().map(lambda item: _safe_parse(*item), agents))
+
+
+def _ready() -> bool:
+    return True
+
+
+def _result_or_parse(future: Future[DeviceInfo] | None, user_agent: str,
+                     hints: dict[str, Any]) -> DeviceInfo:
+    if future is None:
+        return _safe_parse(user_agent, hints)
+    try:
+        return future.result()
+    except Exception:  # noqa: BLE001 - a dead worker process: parse here instead
+        log.warning("device detection: background parse failed; parsing here", exc_info=True)
+        return _safe_parse(user_agent, hints)
 
 
 def _safe_parse(user_agent: str, hints: dict[str, Any]) -> DeviceInfo:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from footfall.errors import ConfigError
@@ -30,7 +30,12 @@ class Location:
     location_provider: str | None = None
 
     def columns(self) -> dict[str, object]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return dict(self._column_items)
+
+    @cached_property
+    def _column_items(self) -> tuple[tuple[str, object], ...]:
+        # Locations are memoised and shared by many hits: build the pairs once.
+        return tuple((f.name, getattr(self, f.name)) for f in fields(self))
 
 
 @cache
@@ -95,7 +100,7 @@ class GeoLocator:
     def locate(self, ip: str, accept_language: str | None) -> Location:
         """Where `ip` is (database) or, without a database or a match, the language guess."""
         if self._city is None and self._asn is None:
-            return Location(location_country=country_from_language(accept_language))
+            return _language_location(accept_language)
         key = f"{ip}\n{accept_language or ''}"
         known = self._memo.get(key)
         if known is None:
@@ -112,6 +117,12 @@ class GeoLocator:
             country = country_from_language(accept_language)
             return Location(location_country=country, location_provider=provider)
         return _location_from(record, provider, accept_language)
+
+
+@lru_cache(maxsize=8192)
+def _language_location(accept_language: str | None) -> Location:
+    """The location guessed from the browser language alone (no database)."""
+    return Location(location_country=country_from_language(accept_language))
 
 
 def _record(reader: Any | None, address: str) -> dict[str, Any] | None:

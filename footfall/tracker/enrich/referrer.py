@@ -173,6 +173,7 @@ class ReferrerClassifier:
         self.spam = SpamList.load(spam_files)
         self.campaign_name_params = tuple(campaign_name_params)
         self.campaign_keyword_params = tuple(campaign_keyword_params)
+        self.campaign_params = frozenset((*self.campaign_name_params, *self.campaign_keyword_params))
         # Non-campaign answers by (referrer, page host, site index, exclude flag):
         # the same few referrers come back hit after hit.
         self._answers: dict[tuple[str, str, UrlIndex, bool], tuple[int, str | None, str | None]] = {}
