@@ -68,3 +68,12 @@ def test_processed_report_total_ignores_the_limit(several_days: Scenario) -> Non
     with_row = several_days.json("API.getProcessedReport", apiModule="Referrers",
                                  apiAction="getSocials", keep_totals_row=1, **MONTH)
     assert with_row["reportTotal"]["nb_visits"] == 6  # the totals row is not counted twice
+
+
+def test_truncated_others_row_comes_before_the_totals(several_days: Scenario) -> None:
+    every = several_days.json("Actions.getPageUrls", showColumns="nb_hits", **MONTH)
+    answer = several_days.json("Actions.getPageUrls", keep_totals_row=1, filter_truncate=1,
+                               showColumns="nb_hits", **MONTH)
+    assert len(every) == 3 and [r["label"] for r in answer][1:] == ["Others", "Totals"]
+    assert answer[0]["nb_hits"] + answer[1]["nb_hits"] == answer[2]["nb_hits"] == \
+        sum(r["nb_hits"] for r in every)
