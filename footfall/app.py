@@ -27,6 +27,7 @@ from footfall.tracker.http import (
     handle_request,
     tracking_endpoint,
 )
+from footfall.tracker.service import COMPONENT as TRACKER_COMPONENT
 from footfall.tracker.service import install as install_tracker
 from footfall.web.routes import front_page, web_routes, with_matomo_links
 
@@ -80,9 +81,16 @@ def create_app(settings: Settings, db: Database | None = None) -> Starlette:
     return app
 
 
-def app_from_env() -> Starlette:
+def fast_tracker_app(app: Starlette, settings: Settings) -> TrackerFastPath:
+    """`app` behind a tracker fast path that answers tracking requests before any
+    Starlette layer (they need none of them): what `footfall serve` runs."""
+    tracker = app.state.services.components[TRACKER_COMPONENT]
+    return TrackerFastPath(app, tracker_paths(settings), tracker=tracker)
+
+
+def app_from_env() -> TrackerFastPath:
     """Factory for uvicorn workers: settings come from the FOOTFALL_* environment."""
     settings = load_settings(config_file=os.environ.get("FOOTFALL_CONFIG") or None)
     database = open_database(settings)
     migrate.upgrade(database.writer)
-    return create_app(settings, database)
+    return fast_tracker_app(create_app(settings, database), settings)

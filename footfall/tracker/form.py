@@ -28,7 +28,10 @@ CHECKED_PARAMS = frozenset({
 })
 # Decoded as well when `ca` is present: what may claim a custom action.
 CUSTOM_ACTION_PARAMS = frozenset({"url", "search", "download", "link"})
-_SIMPLE_NAME = re.compile(r"[A-Za-z0-9_-]+")
+_COLLECTED = CHECKED_PARAMS | CUSTOM_ACTION_PARAMS
+# Query strings whose every name is plain ([A-Za-z0-9_-]+; empty pairs allowed): one
+# linear pass, no backtracking across pairs.
+_PLAIN_NAMES = re.compile(r"(?:[\w-]+(?:=[^&]*)?)?(?:&(?:[\w-]+(?:=[^&]*)?)?)*", re.ASCII)
 
 
 def decode_component(text: str) -> str:
@@ -80,21 +83,20 @@ def checked_params(query: str, body: str = "") -> Params:
 
     Most hits have plain names, so only the values that are checked get decoded; a
     name that PHP would rewrite (`a[]`, `a.b`, escapes) falls back to the full decoder.
+    One regular-expression match tells which case applies: this runs on every hit.
     """
+    if not _PLAIN_NAMES.fullmatch(query) or (body and not _PLAIN_NAMES.fullmatch(body)):
+        return merge(parse_query(query), parse_query(body)) if body else parse_query(query)
     raw: dict[str, str] = {}
-    for text in (body, query):
-        if not text:
-            continue
+    for text in (body, query) if body else (query,):
         for pair in text.split("&"):
-            if not pair:
-                continue
             name, _, value = pair.partition("=")
-            if not _SIMPLE_NAME.fullmatch(name):
-                return merge(parse_query(query), parse_query(body)) if body else parse_query(query)
-            raw[name] = value
-    wanted = CHECKED_PARAMS | CUSTOM_ACTION_PARAMS if "ca" in raw else CHECKED_PARAMS
-    return {name: decode_component(value) if value else "" for name, value in raw.items()
-            if name in wanted or name.startswith("pf_")}
+            if name in _COLLECTED or name[:3] == "pf_":
+                raw[name] = value
+    if "ca" not in raw:
+        for name in CUSTOM_ACTION_PARAMS.intersection(raw):
+            del raw[name]
+    return {name: decode_component(value) if value else "" for name, value in raw.items()}
 
 
 def without_token(text: str) -> str:

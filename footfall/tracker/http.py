@@ -54,7 +54,7 @@ class TrackingEndpoint:
         headers = dict(scope["headers"])
         origin = headers.get(b"origin")
         cors = cors_headers(method, origin.decode("latin-1") if origin else None,
-                            tracker.cors_domains)
+                            tracker.cors_domains) if method != "GET" else []
         try:
             status, extra, body = await self._handle(tracker, scope, receive, method, headers)
         except BadRequest as error:
@@ -63,7 +63,7 @@ class TrackingEndpoint:
             log.exception("tracker: request failed before it was stored")
             status, extra, body = _refusal(503, f"the hit could not be stored "
                                                 f"({type(error).__name__}); send it again")
-        await _respond(send, status, [*extra, *cors], body)
+        await _respond(send, status, [*extra, *cors] if cors else extra, body)
 
     async def _handle(self, tracker: TrackerService, scope: Scope, receive: Any, method: str,
                       headers: dict[bytes, bytes]) -> tuple[int, Headers, bytes]:
@@ -71,7 +71,10 @@ class TrackingEndpoint:
             return 204, PREFLIGHT_HEADERS, b""
         if method not in ("GET", "POST"):
             raise MethodNotAllowed(f"{method} is not a tracking method: use GET or POST")
-        body = await _read_body(receive, headers, tracker.max_body)
+        if b"content-length" in headers or b"transfer-encoding" in headers:
+            body = await _read_body(receive, headers, tracker.max_body)
+        else:
+            body = b""  # no body announced (a GET): nothing to wait for
         query = scope.get("query_string", b"").decode("utf-8", "replace")
         if method == "POST" and body and form.looks_like_bulk(body):
             return await self._bulk(tracker, scope, headers, query, body)
@@ -79,18 +82,20 @@ class TrackingEndpoint:
         if not (query.strip("&") or body_text.strip("&")):
             status = 200 if method == "GET" else 400
             return status, [(b"content-type", b"text/html; charset=utf-8")], NOTICE
-        return await self._single(tracker, scope, headers, (query, body_text), method)
+        return await self._single(tracker, scope, headers, query, body_text, method)
 
     async def _single(self, tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes],
-                      raw: tuple[str, str], method: str) -> tuple[int, Headers, bytes]:
+                      query: str, body: str, method: str) -> tuple[int, Headers, bytes]:
         now = time.time()
-        hit = tracker.check(form.checked_params(*raw), now)
-        await self._authorise(tracker, hit, hit.token_auth)
+        hit = tracker.check(form.checked_params(query, body), now)
+        if not tracker.decided_in_memory(hit):  # else: a known site, nothing to look up
+            await self._authorise(tracker, hit, hit.token_auth)
         if not tracker.record_statistics:  # [Tracker] record_statistics = 0: track nothing
-            status, extra, body = image_or_empty(hit.send_image, method)
-            return 503, extra, body
-        query, body = (form.without_token(text) for text in raw)
-        envelope = _envelope(tracker, scope, headers, now, [(0, [query, body] if body else query)])
+            status, extra, answer = image_or_empty(hit.send_image, method)
+            return 503, extra, answer
+        query = form.without_token(query)
+        stored = [query, form.without_token(body)] if body else query
+        envelope = _envelope(tracker, scope, headers, now, [(0, stored)])
         if hit.is_order and hit.ec_id:
             conflicts = await tracker.committer.submit_with_orders(envelope,
                                                                    [(hit.idsite, hit.ec_id)])
@@ -204,18 +209,21 @@ def _envelope(tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes]
               hits: list[tuple[int, Any]]) -> str:
     """The queued form of one request: its hits as they came (a query string, [query,
     form body], or a parameter map), without token_auth (authorisation was decided
-    here), and what the pipeline needs of the HTTP request."""
+    here), and what the pipeline needs of the HTTP request (one pass over its headers)."""
     peer = scope.get("client") or ("", 0)
     envelope: dict[str, Any] = {"t": now, "ip": tracker.client_ip(peer[0], headers)}
-    for name, key in _KEPT_HEADERS.items():
-        value = headers.get(name)
-        if value is not None:
+    hints: dict[str, str] = {}
+    for name, value in headers.items():
+        key = _KEPT_HEADERS.get(name)
+        if key is not None:
             envelope[key] = value.decode("latin-1")
-    hints = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()
-             if k.startswith(b"sec-ch-ua")}
+        elif name[:9] == b"sec-ch-ua":
+            hints[name.decode("latin-1")] = value.decode("latin-1")
+    if b"purpose" in headers:  # both sent: Purpose wins over X-Purpose
+        envelope["purpose"] = headers[b"purpose"].decode("latin-1")
     if hints:
         envelope["ch"] = hints
-    cookie = headers.get(b"cookie", b"")
+    cookie = headers.get(b"cookie")
     if cookie and tracker.ignore_cookie in cookie:
         envelope["ignore"] = 1
     envelope["hits"] = hits
@@ -229,8 +237,6 @@ def _is_form(headers: dict[bytes, bytes]) -> bool:
 
 async def _read_body(receive: Any, headers: dict[bytes, bytes], limit: int) -> bytes:
     declared = headers.get(b"content-length")
-    if declared is None and b"transfer-encoding" not in headers:
-        return b""  # no body announced (a GET): nothing to wait for
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"request body of {int(declared)} bytes is over the limit of "
                               f"{limit} bytes ([Tracker] max_request_body_bytes)")
@@ -303,12 +309,15 @@ async def drain_endpoint(request: Any) -> Any:
 
 class TrackerFastPath:
     """ASGI middleware: requests to the tracker paths skip Starlette's router and
-    exception layers (the hot path needs neither); everything else passes through."""
+    exception layers (the hot path needs neither); everything else passes through.
 
-    def __init__(self, app: Any, paths: list[str]) -> None:
+    `footfall serve` puts it outside the Starlette application (then `tracker` is given);
+    inside it, as Starlette middleware, it finds the tracker through the scope's app."""
+
+    def __init__(self, app: Any, paths: list[str], tracker: TrackerService | None = None) -> None:
         self.app = app
         self.paths = frozenset(paths)
-        self._tracker: TrackerService | None = None
+        self._tracker = tracker
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"] in self.paths:

@@ -50,12 +50,20 @@ PREFLIGHT_HEADERS: Headers = [
 ]
 
 
+_NO_STORE = (b"cache-control", b"no-store")
+_IS_GIF = (b"content-type", b"image/gif")
+# (send_image, is GET) -> the answer; shared, so callers must not change the lists.
+_IMAGE_ANSWERS: dict[tuple[bool, bool], tuple[int, Headers, bytes]] = {
+    (True, True): (200, [_IS_GIF, _NO_STORE], GIF),
+    (True, False): (200, [_IS_GIF], GIF),
+    (False, True): (204, [_NO_STORE], b""),
+    (False, False): (204, [], b""),
+}
+
+
 def image_or_empty(send_image: bool, method: str) -> tuple[int, Headers, bytes]:
     """200 + GIF, or 204 when the client asked for no image; GET is never cached."""
-    headers: Headers = [(b"cache-control", b"no-store")] if method == "GET" else []
-    if send_image:
-        return 200, [(b"content-type", b"image/gif"), *headers], GIF
-    return 204, headers, b""
+    return _IMAGE_ANSWERS[send_image, method == "GET"]
 
 
 def bulk_summary(tracked: int, invalid: list[int], *, show_indices: bool,

@@ -96,6 +96,14 @@ class TrackerService:
     def check(self, params: Any, now: float) -> CheckedHit:
         return check_hit(params, received_at=now, custom_time_window=self.custom_time_window)
 
+    def decided_in_memory(self, hit: CheckedHit) -> bool:
+        """True when the hit is acceptable without awaiting anything: its site is fresh in
+        memory and it carries no goal, custom action or privileged parameter to check."""
+        if hit.ca or hit.idgoal > 0 or (hit.privileged and self.require_auth):
+            return False
+        fresh, site = self.sites.cached(hit.idsite)
+        return fresh and site is not None
+
     async def site_exists(self, idsite: int) -> bool:
         fresh, site = self.sites.cached(idsite)
         if not fresh:
