@@ -63,7 +63,11 @@ def archive_once(db: Database, idsite: int, day: date) -> float:
 
 
 def family_times(db: Database, idsite: int, day: date) -> dict[str, float]:
-    """Seconds per family (and for copying the day's rows), for finding the slow part."""
+    """Seconds per family (and for copying the day's rows), for finding the slow part.
+
+    One connection, one family after the other: the archiver spreads them over
+    `parallel.DAY_WORKERS` connections, so these add up to more than its time.
+    """
     settings = testing.make_settings(Path(tempfile.gettempdir()), str(db.writer.url))
     site = get_site(db.writer, idsite)
     period = day_period(day)
@@ -71,6 +75,7 @@ def family_times(db: Database, idsite: int, day: date) -> dict[str, float]:
     times: dict[str, float] = {}
     began = time.perf_counter()
     with db.writer.connect() as conn, day_sources(conn, idsite, start, end) as sources:
+        assert sources.visits is not None and sources.actions is not None  # made on first use
         times["copy day rows"] = time.perf_counter() - began
         context = DayContext(conn, site, period, settings, sources)
         for family in registry.families():

@@ -22,8 +22,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from footfall.archive import datatable as dt
+from footfall.archive.parallel import run_on_connections
 from footfall.archive.periods import Period, local_now, site_tzinfo
-from footfall.archive.sources import DaySources, day_sources, has_rows
+from footfall.archive.sources import DaySources, has_rows
 from footfall.archive.store import ArchiveStore, StoredArchive, utcnow
 from footfall.config import Settings
 from footfall.db.engine import Database
@@ -209,13 +210,18 @@ class Archiver:
         with self.db.writer.connect() as conn:
             if not has_rows(conn, site.idsite, start, end, segment):
                 return records  # an empty day: only the done flag is written
-        with self.db.writer.connect() as conn, day_sources(conn, site.idsite, start, end,
-                                                           segment) as sources:
-            context = DayContext(conn, site, period, self.settings, sources, segment)
-            for family in registry.families():
-                day = family.archive_day(context)
-                self._truncate(family, day)
-                records.update(day)
+        families = registry.families()
+
+        def run(family: registry.Family, conn: Connection, sources: DaySources) -> Records:
+            day = family.archive_day(DayContext(conn, site, period, self.settings, sources,
+                                                segment))
+            self._truncate(family, day)
+            return day
+
+        for day in run_on_connections(
+                self.db.writer, families,
+                lambda conn: DaySources(conn, site.idsite, start, end, segment), run):
+            records.update(day)
         return records
 
     def build_period(self, site: Site, period: Period, segment: Any = None) -> Records:

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from footfall.archive.archiver import ArchiveView, DayContext, Records
 from footfall.archive.datatable import DataTable, Row
 from footfall.reports.common import (
-    dimension_table,
     relabel,
     relabel_build,
     segment_value,
@@ -17,6 +16,7 @@ from footfall.reports.common import (
     visit_report,
 )
 from footfall.reports.registry import Family, ReportRequest
+from footfall.reports.rollup import VisitGroups
 from footfall.tracker.enrich import device_names as names
 
 ICONS = "plugins/Morpheus/icons/dist"
@@ -28,19 +28,24 @@ def text(column: Any) -> Any:
 
 
 def archive_day(ctx: DayContext) -> Records:
+    """Three GROUP BYs (hardware, system, browser), each rolled up into its tables."""
     v = ctx.visits.c
+    hardware = VisitGroups(ctx.conn, ctx.visits, [v.config_device_type,
+                                                  text(v.config_device_brand),
+                                                  text(v.config_device_model)])
+    system = VisitGroups(ctx.conn, ctx.visits, [text(v.config_os), text(v.config_os_version)])
+    browser = VisitGroups(ctx.conn, ctx.visits, [text(v.config_browser_name),
+                                                 text(v.config_browser_version),
+                                                 text(v.config_browser_engine)])
     tables = {
-        "DevicesDetection_types": dimension_table(ctx, [v.config_device_type]),
-        "DevicesDetection_brands": dimension_table(ctx, [text(v.config_device_brand)]),
-        "DevicesDetection_models": dimension_table(
-            ctx, [text(v.config_device_brand), text(v.config_device_model)]),
-        "DevicesDetection_os": dimension_table(ctx, [text(v.config_os)]),
-        "DevicesDetection_osVersions": dimension_table(
-            ctx, [text(v.config_os), text(v.config_os_version)]),
-        "DevicesDetection_browsers": dimension_table(ctx, [text(v.config_browser_name)]),
-        "DevicesDetection_browserVersions": dimension_table(
-            ctx, [text(v.config_browser_name), text(v.config_browser_version)]),
-        "DevicesDetection_browserEngines": dimension_table(ctx, [text(v.config_browser_engine)]),
+        "DevicesDetection_types": hardware.table([0]),
+        "DevicesDetection_brands": hardware.table([1]),
+        "DevicesDetection_models": hardware.table([1, 2]),
+        "DevicesDetection_os": system.table([0]),
+        "DevicesDetection_osVersions": system.table([0, 1]),
+        "DevicesDetection_browsers": browser.table([0]),
+        "DevicesDetection_browserVersions": browser.table([0, 1]),
+        "DevicesDetection_browserEngines": browser.table([2]),
     }
     return Records(tables=tables)
 

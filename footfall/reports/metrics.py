@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from footfall.archive.datatable import DataTable, Row, sum_columns
+from footfall.archive.sources import MULTI_USER, MULTI_VISITOR
 from footfall.reports.registry import Metric, ProcessedMetric
 
 # Column order of dimension rows, as Matomo's outputs show them.
@@ -42,17 +43,29 @@ def metric(name: str, title: str | None = None, type_: str | None = None) -> Met
 VISIT_METRIC_DEFINITIONS = tuple(metric(name) for name in VISIT_METRICS)
 
 
+def unique_count(visits: sa.FromClause, column: str, marker: str) -> sa.ColumnElement[Any]:
+    """COUNT(DISTINCT column), exact, over a day's visit copy or any log_visit-shaped selectable.
+
+    On the copy (archive/sources.py) only repeat visitors (users) carry `marker`:
+    each unmarked visit is one more visitor, the marked ones are counted distinct.
+    """
+    v = visits.c
+    if marker not in v:
+        return sa.func.count(sa.distinct(v[column]))
+    once = sa.func.sum(sa.case((sa.and_(v[column].is_not(None), v[marker].is_(None)), 1),
+                               else_=0))
+    return sa.func.count(sa.distinct(v[marker])) + sa.func.coalesce(once, 0)
+
+
 def visit_metric_columns(visits: sa.FromClause) -> list[sa.ColumnElement[Any]]:
     """The visit metrics as SQL aggregates over `visits` (a log_visit-shaped selectable)."""
     v = visits.c
     actions = sa.func.coalesce(v.visit_total_actions, 0)
-    has_users = getattr(visits, "info", {}).get("has_users", True)
-    users = sa.func.count(sa.distinct(v.user_id)) if has_users else sa.literal(0)
     return [
-        sa.func.count(sa.distinct(v.idvisitor)).label("nb_uniq_visitors"),
+        unique_count(visits, "idvisitor", MULTI_VISITOR).label("nb_uniq_visitors"),
         sa.func.count().label("nb_visits"),
         sa.func.sum(actions).label("nb_actions"),
-        users.label("nb_users"),
+        unique_count(visits, "user_id", MULTI_USER).label("nb_users"),
         sa.func.max(actions).label("max_actions"),
         sa.func.sum(v.visit_total_time).label("sum_visit_length"),
         sa.func.sum(sa.case((actions <= 1, 1), else_=0)).label("bounce_count"),

@@ -8,13 +8,13 @@ import sqlalchemy as sa
 
 from footfall.archive.archiver import DayContext, Records
 from footfall.reports.common import (
-    dimension_table,
     relabel_build,
     segment_value,
     split_key,
     visit_report,
 )
 from footfall.reports.registry import Family
+from footfall.reports.rollup import VisitGroups
 from footfall.tracker.enrich import device_names as names
 
 UNKNOWN = "Unknown"
@@ -22,13 +22,11 @@ UNKNOWN = "Unknown"
 
 def archive_day(ctx: DayContext) -> Records:
     v = ctx.visits.c
-    resolution = sa.func.coalesce(v.config_resolution, "")
-    return Records(tables={
-        "Resolution_resolution": dimension_table(ctx, [resolution]),
-        "Resolution_configuration": dimension_table(
-            ctx, [sa.func.coalesce(v.config_os, ""), sa.func.coalesce(v.config_browser_name, ""),
-                  resolution]),
-    })
+    groups = VisitGroups(ctx.conn, ctx.visits, [
+        sa.func.coalesce(v.config_os, ""), sa.func.coalesce(v.config_browser_name, ""),
+        sa.func.coalesce(v.config_resolution, "")])
+    return Records(tables={"Resolution_resolution": groups.table([2]),
+                           "Resolution_configuration": groups.table([0, 1, 2])})
 
 
 def _resolution_row(key: str) -> tuple[str, dict[str, Any]]:
