@@ -256,6 +256,12 @@ class ActionStore:
             found.update(self._fetch_or_insert(conn, missing))
         return found
 
+    def id_of(self, conn: Connection, name: ActionName) -> int:
+        """One name's id: memory (the batch's names are resolved up front), else resolve."""
+        key = (name.name, name.type)
+        known = self._ids.get(key) or self._provisional.get(key)
+        return known if known is not None else self.resolve(conn, [name])[key]
+
     def _fetch_or_insert(self, conn: Connection,
                          missing: dict[tuple[str, int], ActionName]) -> dict[tuple[str, int], int]:
         found: dict[tuple[str, int], int] = {}

@@ -36,8 +36,41 @@ def site_tz(name: str) -> tzinfo:
 
 
 def local_date(timestamp: float, tz_name: str) -> date:
-    """The calendar date of `timestamp` in the site's timezone."""
-    return datetime.fromtimestamp(timestamp, site_tz(tz_name)).date()
+    """The calendar date of `timestamp` in the site's timezone.
+
+    Hits come in time order, so the day of the previous call per timezone is kept
+    with its exact bounds: most calls are two comparisons, no datetime arithmetic.
+    """
+    known = _DAYS.get(tz_name)
+    if known is not None and known[0] <= timestamp < known[1]:
+        return known[2]
+    tz = site_tz(tz_name)
+    day = datetime.fromtimestamp(timestamp, tz).date()
+    bounds = _day_bounds(day, tz)
+    if bounds is not None:
+        if len(_DAYS) > 512:
+            _DAYS.clear()
+        _DAYS[tz_name] = (*bounds, day)
+    return day
+
+
+_DAYS: dict[str, tuple[float, float, date]] = {}
+
+
+def _day_bounds(day: date, tz: tzinfo) -> tuple[float, float] | None:
+    """[start, end) in UNIX time of `day` in `tz`, or None when a DST change at midnight
+    makes the local midnights ambiguous (then nothing is cached)."""
+    start = datetime(day.year, day.month, day.day, tzinfo=tz).timestamp()
+    following = day + timedelta(days=1)
+    end = datetime(following.year, following.month, following.day, tzinfo=tz).timestamp()
+    if (_on(start, tz) != day or _on(start - 1, tz) == day or _on(end - 1, tz) != day
+            or _on(end, tz) == day):
+        return None
+    return start, end
+
+
+def _on(moment: float, tz: tzinfo) -> date:
+    return datetime.fromtimestamp(moment, tz).date()
 
 
 def today(tz_name: str) -> date:

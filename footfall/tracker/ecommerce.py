@@ -100,20 +100,22 @@ def _number(value: Any, default: float) -> float:
 
 
 def record_ecommerce(ctx: StepContext, hit: Hit, writer: BatchWriter,
-                     actions: ActionStore) -> None:
+                     actions: ActionStore) -> bool:
+    """Write the hit's order or cart update; True when it wrote one."""
     request = hit.request
     if request.idgoal != 0 or hit.visit is None:
-        return
+        return False
     items = parse_items(request.get("ec_items"))
     if items is None:
-        return  # valid JSON that is not a list: no conversion at all (Matomo)
+        return False  # valid JSON that is not a list: no conversion at all (Matomo)
     visit = hit.visit
+    idvisit = writer.visit_id(visit)
     is_order = request.is_order
     order_id = request.ec_id if is_order else None
     row = conversion_row(hit, idgoal=ORDER_GOAL if is_order else CART_GOAL,
                          buster=order_buster(order_id) if order_id else 0, url="",
                          revenue=request.revenue or 0.0)
-    row.update(idaction_url=None, idlink_va=None, idorder=order_id,
+    row.update(idvisit=idvisit, idaction_url=None, idlink_va=None, idorder=order_id,
                items=sum(item.quantity for item in items))
     if is_order:
         for name, param in (("revenue_subtotal", "ec_st"), ("revenue_tax", "ec_tx"),
@@ -121,21 +123,28 @@ def record_ecommerce(ctx: StepContext, hit: Hit, writer: BatchWriter,
             row[name] = round_money(request.get_number(param))
     buyer = visit.row["visit_goal_buyer"] or 0
     open_cart = buyer in (_BUYER_CART, _BUYER_ORDERED_THEN_CART)
-    if open_cart and _update_cart_row(ctx, visit.idvisit, row):
-        pass
-    else:
+    if not (open_cart and _update_cart_row(ctx, idvisit, row)):
         ctx.conn.execute(log_conversion.insert(), row)
     _sync_items(ctx, hit, actions, items, order_id or CART_ORDER_ID)
     _update_visit(visit, is_order, buyer)
     writer.touch(visit)
+    return True
 
 
 def _update_cart_row(ctx: StepContext, idvisit: int, row: dict[str, Any]) -> bool:
     changes = {k: v for k, v in row.items() if k not in ("idvisit", "idsite")}
-    result = ctx.conn.execute(log_conversion.update().where(
-        log_conversion.c.idvisit == idvisit, log_conversion.c.idgoal == CART_GOAL,
-        log_conversion.c.buster == 0).values(**changes))
+    columns = tuple(changes)
+    statement = _CART_UPDATES.get(columns)
+    if statement is None:
+        statement = _CART_UPDATES[columns] = log_conversion.update().where(
+            log_conversion.c.idvisit == sa.bindparam("b_idvisit"),
+            log_conversion.c.idgoal == CART_GOAL, log_conversion.c.buster == 0,
+        ).values({name: sa.bindparam(name) for name in columns})
+    result = ctx.conn.execute(statement, {**changes, "b_idvisit": idvisit})
     return bool(result.rowcount)
+
+
+_CART_UPDATES: dict[tuple[str, ...], Any] = {}  # by the columns an order or cart sets
 
 
 def _update_visit(visit: Any, is_order: bool, buyer: int) -> None:
@@ -162,6 +171,8 @@ def _sync_items(ctx: StepContext, hit: Hit, actions: ActionStore, items: list[It
     names += [ActionName(c, ECOMMERCE_CATEGORY) for item in items for c in item.categories]
     ids = actions.resolve(ctx.conn, names)
     kept_skus: set[int] = set()
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
     for item in items:
         sku_id = ids[(item.sku, ECOMMERCE_SKU)]
         kept_skus.add(sku_id)
@@ -177,14 +188,24 @@ def _sync_items(ctx: StepContext, hit: Hit, actions: ActionStore, items: list[It
         }
         previous = next((o for o in (order_id, CART_ORDER_ID) if (o, sku_id) in existing), None)
         if previous is None:
-            ctx.conn.execute(table.insert().values(idvisit=visit.idvisit, idaction_sku=sku_id,
-                                                   **values))
+            inserts.append({**values, "idvisit": visit.idvisit, "idaction_sku": sku_id})
         else:
-            ctx.conn.execute(table.update().where(
-                table.c.idvisit == visit.idvisit, table.c.idorder == previous,
-                table.c.idaction_sku == sku_id).values(**values))
-    vanished = [(o, s) for o, s in existing if s not in kept_skus]
-    for old_order, sku_id in vanished:
-        ctx.conn.execute(table.update().where(
-            table.c.idvisit == visit.idvisit, table.c.idorder == old_order,
-            table.c.idaction_sku == sku_id).values(deleted=1))
+            updates.append({**values, "b_idvisit": visit.idvisit, "b_idorder": previous,
+                            "b_sku": sku_id})
+    vanished = [{"b_idvisit": visit.idvisit, "b_idorder": o, "b_sku": s}
+                for o, s in existing if s not in kept_skus]
+    for statement, rows in ((table.insert(), inserts), (_UPDATE_ITEM, updates),
+                            (_DELETE_ITEM, vanished)):
+        if rows:
+            ctx.conn.execute(statement, rows)
+
+
+_ITEM_KEY = (log_conversion_item.c.idvisit == sa.bindparam("b_idvisit"),
+             log_conversion_item.c.idorder == sa.bindparam("b_idorder"),
+             log_conversion_item.c.idaction_sku == sa.bindparam("b_sku"))
+_ITEM_VALUES = ("idsite", "idvisitor", "server_time", "idorder", "idaction_name",
+                "idaction_category", "idaction_category2", "idaction_category3",
+                "idaction_category4", "idaction_category5", "price", "quantity", "deleted")
+_UPDATE_ITEM = log_conversion_item.update().where(*_ITEM_KEY).values(
+    {name: sa.bindparam(name) for name in _ITEM_VALUES})
+_DELETE_ITEM = log_conversion_item.update().where(*_ITEM_KEY).values(deleted=1)

@@ -93,20 +93,23 @@ def _match_once(goal: Goal, pattern: str, subject: str) -> bool:
     return pattern in subject
 
 
-def record_goals(ctx: StepContext, hit: Hit, writer: BatchWriter, actions: ActionStore) -> None:
-    """Insert the hit's goal conversions (manual, or matched by its action)."""
+def record_goals(ctx: StepContext, hit: Hit, writer: BatchWriter, actions: ActionStore) -> bool:
+    """Insert the hit's goal conversions (manual, or matched by its action); True when
+    the hit converts a goal (even one a visit may convert only once)."""
     request = hit.request
     if request.idgoal > 0:
         goal = ctx.config.goals.get(request.idgoal)
-        if goal is not None:
-            url = normalize_url(request.url, ctx.config.url_filter) if request.url else ""
-            _convert(ctx, hit, writer, goal, url=url, idaction_url=None)
-        return
+        if goal is None:
+            return False
+        url = normalize_url(request.url, ctx.config.url_filter) if request.url else ""
+        _convert(ctx, hit, writer, goal, url=url, idaction_url=None)
+        return True
     matched = hit.matched_goals if hit.matched_goals is not None else matching_goals(ctx, hit)
     for goal in matched:
         action_row = hit.action_row or {}
         url = normalize_url(hit.action.page_url, ctx.config.url_filter) if hit.action else ""
         _convert(ctx, hit, writer, goal, url=url, idaction_url=action_row.get("idaction_url"))
+    return bool(matched)
 
 
 def _convert(ctx: StepContext, hit: Hit, writer: BatchWriter, goal: Goal, *, url: str,
@@ -121,7 +124,7 @@ def _convert(ctx: StepContext, hit: Hit, writer: BatchWriter, goal: Goal, *, url
     row = conversion_row(hit, idgoal=goal.idgoal, buster=_buster(goal, hit.time), url=url,
                          revenue=revenue)
     row.update(idaction_url=idaction_url, idlink_va=None)
-    writer.add_conversion(row, hit.pending_action if idaction_url is not None else None)
+    writer.add_conversion(row, visit, hit.pending_action if idaction_url is not None else None)
     visit.row["visit_goal_converted"] = 1
     writer.touch(visit)
 

@@ -95,27 +95,41 @@ class Pipeline:
         return hits
 
     def process(self, conn: Connection, hits: list[Hit]) -> None:
-        """Write the prepared hits, inside the caller's transaction."""
-        writer = BatchWriter(conn)
+        """Write the prepared hits, inside the caller's transaction.
+
+        Every hit goes through the steps first (they do not depend on other hits), so
+        the recorder can look up the batch's visits and action names in a few queries;
+        then the survivors are recorded one by one, in hit-time order.
+        """
+        writer = BatchWriter(conn, remember=self.visits.remember)
+        contexts: dict[int, StepContext] = {}
+        survivors: list[tuple[StepContext, Hit]] = []
+        drops = self.drops
         for hit in hits:
-            reason = self._run(conn, hit, writer)
+            ctx = contexts.get(id(hit.site))
+            if ctx is None:
+                ctx = contexts[id(hit.site)] = StepContext(
+                    conn=conn, settings=self.settings, config=self.configs.get(conn, hit.site),
+                    referrers=self.referrers, geo=self.geo, salts=self.salts, **self._options)
+            reason = _run_steps(ctx, hit)
             if reason is not None:
-                self.drops[reason] += 1
+                drops[reason] += 1
             else:
-                self.recorded += 1
-        writer.flush()
+                survivors.append((ctx, hit))
+        recorder = self.recorder
+        recorder.prepare(conn, survivors, writer)
+        try:
+            for ctx, hit in survivors:
+                reason = recorder.record(ctx, hit, writer)
+                if reason is not None:
+                    drops[reason] += 1
+                else:
+                    self.recorded += 1
+            writer.flush()
+        finally:
+            recorder.finish()
         if hits:
             self.visits.prune(hits[-1].time, 2 * self._visit_length)
-
-    def _run(self, conn: Connection, hit: Hit, writer: BatchWriter) -> str | None:
-        ctx = StepContext(conn=conn, settings=self.settings,
-                          config=self.configs.get(conn, hit.site), referrers=self.referrers,
-                          geo=self.geo, salts=self.salts, **self._options)
-        for step in STEPS:
-            reason = step(ctx, hit)
-            if reason is not None:
-                return reason
-        return self.recorder.record(ctx, hit, writer)
 
     def _decode(self, rows: list[tuple[int, str]]) -> list[Hit]:
         hits: list[Hit] = []
@@ -151,6 +165,14 @@ class Pipeline:
         agents = [(hit.user_agent, _client_hints(hit)) for hit in hits]
         for hit, device in zip(hits, self.devices.detect_many(agents), strict=True):
             hit.device = device
+
+
+def _run_steps(ctx: StepContext, hit: Hit) -> str | None:
+    for step in STEPS:
+        reason = step(ctx, hit)
+        if reason is not None:
+            return reason
+    return None
 
 
 def _params(item: Any) -> dict[str, Any]:

@@ -108,7 +108,7 @@ def continue_visit(visit: Visit, hit: Hit, referrer: ReferrerInfo | None) -> Non
     row = visit.row
     when = hit.server_time
     if not hit.request.ping and when > row["visit_last_action_time"]:
-        row["visit_last_action_time"] = when
+        visit.moved_to(when)
     total = 1 + int(hit.time - visit.first_ts)
     row["visit_total_time"] = max(row["visit_total_time"] or 0, total)
     if hit.visitor_id is not None:
@@ -127,7 +127,6 @@ def continue_visit(visit: Visit, hit: Hit, referrer: ReferrerInfo | None) -> Non
         if column.startswith("location_") and hit.request.privileged and column in _OVERRIDES:
             row[column] = value
     row.update(hit.visit_dimensions)
-    visit.dirty = True
 
 
 _OVERRIDES = frozenset({"location_country", "location_region", "location_city",
