@@ -39,7 +39,12 @@ ApiFunction = Callable[["ApiCall"], Any]
 ACCESS_KINDS = ("view", "some_view", "superuser", "none", "self")
 
 
-class MethodNotFound(BadRequest):
+class Http400(BadRequest):
+    """Errors Matomo raises as BadRequestException, answered with HTTP 400 (most API
+    errors are HTTP 200 with an error body)."""
+
+
+class MethodNotFound(Http400):
     """Unknown module or method: Matomo answers HTTP 400."""
 
 
@@ -232,7 +237,7 @@ def http_status(error: FootfallError) -> int:
     """Matomo's statuses: 401 for access, 400 for unknown methods, 200 for the rest."""
     if isinstance(error, Unauthorized):
         return 401
-    if isinstance(error, (MethodNotFound, PayloadTooLarge)):
+    if isinstance(error, (Http400, PayloadTooLarge)):
         return error.status_code
     return error.status_code if error.status_code in (403,) else 200
 

@@ -54,7 +54,8 @@ def _report(module: str, action: str) -> Any:
 def _periods_by_date(call: ApiCall, method: str, extra: dict[str, Any]) -> Map:
     """The report for every period of the request (one Map keyed by date)."""
     sub = {k: v for k, v in call.params.items()
-           if k not in ("label", "filter_limit", "method", "apiModule", "apiAction", "column")}
+           if k not in ("label", "filter_limit", "method", "apiModule", "apiAction", "column",
+                        "compareDates", "comparePeriods", "compareSegments")}
     sub.update(method=method, filter_limit="-1", expanded="0", **extra)
     if str(sub.get("period")).lower() == "range":
         sub["period"] = "day"

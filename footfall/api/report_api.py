@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from footfall.api import access, filters, metric_format, params, reshape, totals
+from footfall.api import access, compare, filters, metric_format, params, reshape, totals
 from footfall.api.render.model import Map, RenderOptions, Simple
 from footfall.archive import periods
 from footfall.archive.datatable import DataTable, Row, find_subtable
@@ -92,6 +92,16 @@ def call_report(call: ApiCall, method: ReportMethod) -> Any:
 
 def _for_site(call: ApiCall, method: ReportMethod, site: Site,
               selection: periods.PeriodSelection, *, single: bool) -> Any:
+    result = _site_answer(call, method, site, selection, single=single)
+    if method.scalar_column is None and compare.requested(call.params):
+        return compare.attach(call.params, method.report, site, result, lambda sub, chosen:
+                              _site_answer(dataclasses.replace(call, params=sub), method,
+                                           site, chosen, single=single))
+    return result
+
+
+def _site_answer(call: ApiCall, method: ReportMethod, site: Site,
+                 selection: periods.PeriodSelection, *, single: bool) -> Any:
     if not selection.multiple:
         return answer_one(call, method, site, selection.single, single=single)
     entries: dict[str, Any] = {}

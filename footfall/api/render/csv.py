@@ -70,8 +70,9 @@ class _Sheet:
         return text[:-1]
 
     def _lines(self, result: Any, columns: dict[str, bool]) -> list[dict[str, Any]]:
-        if isinstance(result, Simple):
-            return [self._line(result.columns, {}, columns)] if result.columns else []
+        if isinstance(result, Simple):  # nested rows (comparisons) have no cells to go in
+            values = {k: v for k, v in result.columns.items() if not isinstance(v, list)}
+            return [self._line(values, {}, columns)] if values else []
         if isinstance(result, DataTable):
             return [self._line({"label": r.label, **r.columns}, r.metadata, columns)
                     for r in result.all_rows()]

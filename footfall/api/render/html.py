@@ -67,8 +67,9 @@ def _rows_of(result: Any) -> list[tuple[dict[str, Any], dict[str, Any], int | No
     if isinstance(result, DataTable):
         return [({"label": r.label, **r.columns}, r.metadata, r.idsubdatatable)
                 for r in result.all_rows()]
-    if isinstance(result, Simple):
-        return [(dict(result.columns), {}, None)] if result.columns else []
+    if isinstance(result, Simple):  # nested rows (comparisons) are left out, as in CSV
+        values = {k: v for k, v in result.columns.items() if not isinstance(v, list)}
+        return [(values, {}, None)] if values else []
     if isinstance(result, (dict, list, tuple)):
         return [({("value" if k == 0 else k): v for k, v in row.items()}, {}, None)
                 for row in _array_rows(result)]

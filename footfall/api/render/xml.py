@@ -66,6 +66,10 @@ def _simple(columns: dict[str, Any], prefix: str) -> str:
     out = []
     for name, value in columns.items():
         start, end = _tags(name, invalid)
+        if isinstance(value, list):  # rows nested in a simple table (comparisons)
+            out.append(f"{prefix}\t<{start}>\n" + _rows(value, prefix + "\t")
+                       + f"{prefix}\t</{end}>\n")
+            continue
         text = format_value_xml(value)
         out.append(f"{prefix}\t<{start}>{text}</{end}>\n" if text != ""
                    else f"{prefix}\t<{start} />\n")
