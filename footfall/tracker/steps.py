@@ -56,7 +56,19 @@ class StepContext:
 
 Step = Callable[[StepContext, Hit], "str | None"]
 
-_MEMO_ENTRIES = 20_000  # referrer answers kept per site configuration
+# Memoised answers (see docs/tracking.md, "Enrichment per hit"); each dict is emptied
+# when it reaches _MEMO_ENTRIES, which bounds the memory whatever the number of sites.
+_MEMO_ENTRIES = 50_000
+_ANSWERS: dict[tuple[Any, ...], ReferrerInfo] = {}
+_CONFIG_IDS: dict[tuple[Any, ...], tuple[Any, bytes]] = {}
+_SHARED_COLUMNS: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = {}
+
+
+def _remember(memo: dict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> Any:
+    if len(memo) >= _MEMO_ENTRIES:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 class _SiteRules:
@@ -79,11 +91,6 @@ class _SiteRules:
         self.daily = config.rules.new_after_midnight and not self.across
         self.salt_names: dict[date, str] = {}
         self.dimensions = tuple(config.dimensions.values())
-        # Memoised answers (each bounded by _MEMO_ENTRIES): referrers, fingerprints and
-        # the visit columns a visitor's hits share.
-        self.answers: dict[tuple[Any, ...], ReferrerInfo] = {}
-        self.config_ids: dict[tuple[Any, ...], tuple[Any, bytes]] = {}
-        self.visit_columns: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = {}
 
     def fits(self, ctx: StepContext) -> bool:
         return (self.config is ctx.config and self.referrers is ctx.referrers
@@ -237,14 +244,12 @@ def put_config_id(ctx: StepContext, hit: Hit) -> str | None:
     flags = _plugin_flags(hit.request.params)
     # A visitor's hits repeat the same inputs: the hash is memoised on all of them.
     # (The device by identity, as in put_visit_columns.)
-    key = (id(device), hit.ip, hit.accept_language, flags, day, daily_salt, instance_salt)
-    known = rules.config_ids.get(key)
+    key = (rules, id(device), hit.ip, hit.accept_language, flags, day, daily_salt, instance_salt)
+    known = _CONFIG_IDS.get(key)
     if known is None or known[0] is not device:
         config_id = _config_id(device, hit, dict(zip(PLUGIN_FLAGS, flags, strict=True)),
                                instance_salt, daily_salt, day, None if rules.across else hit.idsite)
-        if len(rules.config_ids) >= _MEMO_ENTRIES:
-            rules.config_ids.clear()
-        known = rules.config_ids[key] = (device, config_id)
+        known = _remember(_CONFIG_IDS, key, (device, config_id))
     hit.config_id = known[1]
     return None
 
@@ -302,33 +307,30 @@ def put_visit_columns(ctx: StepContext, hit: Hit) -> str | None:
     """Device, plugin flags, resolution, language, local time and location (§3.5)."""
     request = hit.request
     params = request.params
-    # Geolocation sees the real address unless configured otherwise (exclusions and
-    # config_id always do); the stored address is always the masked one.
-    geo_ip = mask_ip(hit.ip, ctx.mask_bytes) if ctx.enrich_with_masked_ip else hit.ip
     resolution = params.get("res")
     device = hit.device
-    rules = _rules(ctx)
-    # The columns a visitor's hits share are memoised (the device is part of the key
-    # by identity: the detector hands out one object per agent, kept alive here).
+    # The device, flag, resolution and language columns are memoised: few visitors'
+    # combinations exist (the device is part of the key by identity: the detector
+    # hands out one object per agent, and the memo keeps it alive).
     memo = resolution is None or isinstance(resolution, str)  # not an array parameter
-    key = (id(device), _plugin_flags(params), resolution if memo else None, hit.browser_lang,
-           geo_ip, hit.accept_language)
-    shared = rules.visit_columns.get(key) if memo else None
+    key = (id(device), _plugin_flags(params), resolution if memo else None, hit.browser_lang)
+    shared = _SHARED_COLUMNS.get(key) if memo else None
     if shared is None or shared[0] is not device:
         columns = device.columns() if device is not None else {}
         for column, value in zip(_FLAG_COLUMNS, key[1], strict=True):
             columns[column] = 1 if value == 1 else 0
         columns["config_resolution"] = (request.get("res").strip() or "unknown")[:9]
         columns["location_browser_lang"] = hit.browser_lang[:20]
-        columns.update(ctx.geo.locate(geo_ip, hit.accept_language).columns())
-        if len(rules.visit_columns) >= _MEMO_ENTRIES:
-            rules.visit_columns.clear()
         if memo:
-            rules.visit_columns[key] = (device, columns)
+            _remember(_SHARED_COLUMNS, key, (device, columns))
     else:
         columns = shared[1]
     columns = dict(columns)
     columns["visitor_localtime"] = _local_time(hit)
+    # Geolocation sees the real address unless configured otherwise (exclusions and
+    # config_id always do); the stored address is always the masked one.
+    geo_ip = mask_ip(hit.ip, ctx.mask_bytes) if ctx.enrich_with_masked_ip else hit.ip
+    columns.update(ctx.geo.locate(geo_ip, hit.accept_language).columns())
     if any(name in params for name in LOCATION_PARAMS):
         columns.update(_location_overrides(request))
     if "_cvar" in params:
@@ -426,7 +428,7 @@ def custom_variables(data: object) -> dict[str, str]:
 def put_referrer(ctx: StepContext, hit: Hit) -> str | None:
     """Prepare referrer classification; it runs only when a visit needs it.
 
-    Answers are memoised per site configuration: the same referrers and landing pages
+    Answers are memoised by site configuration: the same referrers and landing pages
     come back hit after hit. The key holds everything the answer depends on besides
     the configuration: the referrer, the page (its host alone when it has no query or
     fragment, since only those can carry a campaign or `ignore_referrer`), the hit's
@@ -447,14 +449,12 @@ def put_referrer(ctx: StepContext, hit: Hit) -> str | None:
     rules = _rules(ctx)
 
     def classify_for(current: ReferrerInfo | None) -> ReferrerInfo:
-        key = (referrer_url, page_key, campaign_name, campaign_keyword, current)
-        answer = rules.answers.get(key)
+        key = (rules, referrer_url, page_key, campaign_name, campaign_keyword, current)
+        answer = _ANSWERS.get(key)
         if answer is None:
-            answer = _classify(ctx.config, referrers, page_url, referrer_url, campaign_name,
-                               campaign_keyword, current)
-            if len(rules.answers) >= _MEMO_ENTRIES:
-                rules.answers.clear()
-            rules.answers[key] = answer
+            answer = _remember(_ANSWERS, key, _classify(
+                ctx.config, referrers, page_url, referrer_url, campaign_name, campaign_keyword,
+                current))
         return answer
 
     hit.referrer_of = classify_for

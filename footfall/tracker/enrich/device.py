@@ -225,13 +225,18 @@ class DeviceDetector:
         # Parses under way, by memory key (agent, or agent + hints): future, agent, hints.
         self._pending: dict[str, tuple[Future[DeviceInfo], str, dict[str, Any]]] = {}
         self._pending_lock = threading.Lock()
+        self._warm_ups: list[Future[bool]] = []
 
     def warm_up(self) -> None:
-        """Load and compile the detection rules now (a few seconds), not on the first hit."""
+        """Load and compile the detection rules now (a few seconds), not on the first hit:
+        in this process, or with `parse_processes` in the worker processes only."""
         if not self._ready.is_set():
             if self.parse_processes:
-                self._executor()  # its processes warm up meanwhile
-            warm_up_parser()
+                self._executor()
+                for future in list(self._warm_ups):
+                    _result_or_none(future)
+            else:
+                warm_up_parser()
             self._ready.set()
 
     def start_warm_up(self) -> threading.Thread:
@@ -267,10 +272,12 @@ class DeviceDetector:
         results: dict[str, DeviceInfo] = {}
         missing: dict[str, tuple[str, dict[str, Any]]] = {}
         for key, user_agent, hints in requests:
+            if key in results or key in missing:
+                continue  # a batch repeats its visitors' agents: one look-up each
             cached = self.memory.get(key)
             if cached is not None:
                 results[key] = cached
-            elif key not in missing:
+            else:
                 missing[key] = (user_agent, hints)
         if missing:
             results.update(self._resolve_missing(missing))
@@ -370,8 +377,8 @@ class DeviceDetector:
                 self._pool = ProcessPoolExecutor(
                     self.parse_processes, mp_context=multiprocessing.get_context("spawn"),
                     initializer=warm_up_parser)
-                for _ in range(self.parse_processes):
-                    self._pool.submit(_ready)  # start (and warm) the processes now
+                # Start the processes now (each runs the initializer, then a no-op).
+                self._warm_ups = [self._pool.submit(_ready) for _ in range(self.parse_processes)]
             else:
                 self._pool = ThreadPoolExecutor(self.parse_threads, thread_name_prefix="device-parse")
         return self._pool
@@ -402,6 +409,13 @@ class DeviceDetector:
 
 def _ready() -> bool:
     return True
+
+
+def _result_or_none(future: Future[bool]) -> bool | None:
+    try:
+        return future.result()
+    except Exception:  # noqa: BLE001 - reported when the pool is used
+        return None
 
 
 def _result_or_parse(future: Future[DeviceInfo] | None, user_agent: str,
