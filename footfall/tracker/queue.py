@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -168,13 +170,19 @@ class QueueWriter:
         marker = "?" if engine.dialect.paramstyle == "qmark" else "%s"
         self._sql = f"INSERT INTO {ingest_queue.name} (payload) VALUES ({marker})"
         self._row = f", ({marker})"
+        self._sqlite = engine.dialect.name == "sqlite"
 
     def write(self, payloads: Sequence[str]) -> None:
         if self._connection is None:
             self._connection = self.engine.raw_connection()
+            self._connection.detach()  # its settings below must not reach the pool
+            if self._sqlite:
+                self._connection.cursor().execute("PRAGMA busy_timeout=0")
         connection = self._connection
         try:
             cursor = connection.cursor()
+            if self._sqlite:
+                _begin_immediate(cursor)
             for start in range(0, len(payloads), self.CHUNK):
                 chunk = payloads[start:start + self.CHUNK]
                 cursor.execute(self._sql + self._row * (len(chunk) - 1), chunk)
@@ -193,6 +201,25 @@ class QueueWriter:
                 connection.invalidate()
             else:
                 connection.close()
+
+
+def _begin_immediate(cursor: Any, timeout: float = 30.0) -> None:
+    """Take SQLite's write lock, polling every 0.1-2 ms while another process holds it.
+
+    SQLite's own busy handler sleeps 1, 2, 5, 10... ms between tries: two server
+    processes committing acknowledgements in turn would mostly wait in those sleeps.
+    """
+    deadline = time.monotonic() + timeout
+    delay = 0.0001
+    while True:
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.002)
 
 
 def enqueue(engine: Engine, payloads: list[str]) -> None:
@@ -260,9 +287,14 @@ def delete_rows(conn: Connection, ids: Sequence[int]) -> None:
         conn.execute(ingest_queue.delete().where(ingest_queue.c.id.in_(list(ids))))
 
 
-def pending_up_to(engine: Engine, last_id: int) -> int:
-    query = sa.select(sa.func.count()).select_from(ingest_queue).where(ingest_queue.c.id <= last_id)
-    with engine.connect() as conn:
+def pending_up_to(store: QueueStore, last_id: int) -> int:
+    """Queue rows up to `last_id` not yet in the raw log (rows up to the recorded
+    progress are processed even while they wait to be deleted)."""
+    with store.main.connect() as conn:
+        done = read_progress(conn)
+    query = sa.select(sa.func.count()).select_from(ingest_queue).where(
+        ingest_queue.c.id <= last_id, ingest_queue.c.id > done)
+    with store.engine.connect() as conn:
         return int(conn.execute(query).scalar_one())
 
 

@@ -85,7 +85,7 @@ class TrackerService:
         last = await loop.run_in_executor(None, last_queued_id, self.store.engine)
         deadline = time.monotonic() + timeout
         while True:
-            pending = await loop.run_in_executor(None, pending_up_to, self.store.engine, last)
+            pending = await loop.run_in_executor(None, pending_up_to, self.store, last)
             if pending == 0 or time.monotonic() > deadline:
                 return pending
             self.worker.wake()

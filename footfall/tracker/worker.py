@@ -37,6 +37,7 @@ LEASE_NAME = "pipeline"
 LEASE_MS = 30_000  # > warm-up time; a dead owner on this host is replaced at once
 BATCH_ROWS = 200
 BATCH_HITS = 1000
+TRIM_SECONDS = 5.0
 
 
 class IngestWorker:
@@ -52,12 +53,15 @@ class IngestWorker:
                                                                       "sqlite_synchronous"))
         immediate_transactions(self.engine)
         self.pipeline = Pipeline(settings, store.main, sites)
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        pid = os.getpid()
+        self.owner = f"{socket.gethostname()}:{pid}:{id(self):x}:{_started(pid)}"
         self._committed = committed
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lease_until = 0.0
         self._progress = 0
+        self._trimmed = 0  # queue rows up to here are deleted (separate queue file)
+        self._trimmed_at = 0.0
         self._warm = False
         self._standby_seconds = 0.0
         self.processed_batches = 0
@@ -128,6 +132,7 @@ class IngestWorker:
         if self.store.separate:
             with self.store.engine.begin() as conn:
                 queue.delete_up_to(conn, self._progress)
+            self._trimmed = self._progress
 
     def _release(self) -> None:
         try:
@@ -154,6 +159,7 @@ class IngestWorker:
     def _process_one_batch(self) -> bool:
         rows = self._next_rows()
         if not rows:
+            self._trim(force=True)
             return False
         try:
             self._write(rows)
@@ -176,9 +182,19 @@ class IngestWorker:
                 queue.delete_rows(conn, [row_id for row_id, _ in rows])
         self.pipeline.committed()
         self._progress = max(self._progress, last_id)
-        if self.store.separate:
-            with self.store.engine.begin() as conn:
-                queue.delete_up_to(conn, last_id)
+        self._trim()
+
+    def _trim(self, *, force: bool = False) -> None:
+        """Delete processed rows from a separate queue file: when the queue is drained or
+        every TRIM_SECONDS, not after each batch, so the HTTP workers, which commit
+        acknowledgements to that file, rarely wait for its write lock."""
+        if not self.store.separate or self._trimmed >= self._progress:
+            return
+        if not force and time.monotonic() - self._trimmed_at < TRIM_SECONDS:
+            return
+        with self.store.engine.begin() as conn:
+            queue.delete_up_to(conn, self._progress)
+        self._trimmed, self._trimmed_at = self._progress, time.monotonic()
 
     def _process_alone(self, row: tuple[int, str]) -> None:
         try:
@@ -203,7 +219,8 @@ def try_lease(engine: Engine, owner: str) -> bool:
                 conn.execute(table.insert().values(name=LEASE_NAME, owner=owner,
                                                    expires_ms=expires))
                 return True
-            if row.owner != owner and row.expires_ms > now_ms and _owner_alive(row.owner):
+            if row.owner != owner and _owner_alive(row.owner) and (
+                    row.expires_ms > now_ms or _other_local_process(row.owner)):
                 return False
             result = conn.execute(table.update().where(
                 table.c.name == LEASE_NAME, table.c.owner == row.owner,
@@ -213,10 +230,19 @@ def try_lease(engine: Engine, owner: str) -> bool:
         return False
 
 
-def _owner_alive(owner: str) -> bool:
-    """False only when the owner is a process on this host that no longer exists."""
+def _other_local_process(owner: str) -> bool:
+    """Whether `owner` is another process on this host. A live one keeps the lease even
+    when late to renew it: the consumer process runs at the lowest CPU priority, so under
+    sustained load one batch may outlast the lease (a dead one is replaced at once)."""
     host, _, rest = owner.partition(":")
     pid_text = rest.partition(":")[0]
+    return host == socket.gethostname() and pid_text.isdigit() and int(pid_text) != os.getpid()
+
+
+def _owner_alive(owner: str) -> bool:
+    """False only when the owner is a process on this host that no longer exists (its
+    pid is gone, or taken by a process started at another time)."""
+    host, pid_text, _, started = (owner.split(":") + ["", "", ""])[:4]
     if host != socket.gethostname() or not pid_text.isdigit():
         return True
     try:
@@ -225,4 +251,13 @@ def _owner_alive(owner: str) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not started or _started(int(pid_text)) in ("", started)
+
+
+def _started(pid: int) -> str:
+    """A process's start time in clock ticks since boot (Linux), or ''."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rpartition(b")")[2].split()[19].decode()
+    except (OSError, IndexError):
+        return ""
