@@ -13,13 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
 
 from footfall.api import metric_format, params
 from footfall.api.dispatch import Http400
 from footfall.api.render.model import DataTable, Map, Simple
 from footfall.archive import periods
+from footfall.db import schema
 from footfall.errors import BadRequest
+
+if TYPE_CHECKING:
+    from footfall.api.dispatch import ApiCall
 
 # [General] data_comparison_segment_limit / data_comparison_period_limit defaults.
 MAX_SEGMENTS = 5
@@ -79,11 +85,28 @@ def _list(request: Mapping[str, Any], name: str) -> list[str]:
 Answer = Callable[[Mapping[str, Any], periods.PeriodSelection], Any]
 
 
-def attach(request: Mapping[str, Any], report: Any, site: Any, result: Any,
-           answer: Answer) -> Any:
+def segment_pretty(call: ApiCall, idsite: int, definition: str) -> str:
+    """'All visits', a stored segment's name the caller can use on this site, or the
+    definition itself (Matomo's stored segment name)."""
+    if not definition:
+        return ALL_VISITS
+    table = schema.segment
+    query = (sa.select(table.c.name)
+             .where(table.c.definition == definition, table.c.deleted == 0,
+                    table.c.enable_only_idsite.in_((0, idsite)),
+                    sa.or_(table.c.enable_all_users == 1, table.c.login == call.login))
+             .order_by(table.c.idsegment))
+    with call.services.db.reader.connect() as conn:
+        name = conn.execute(query).scalar()
+    return str(name) if name else definition
+
+
+def attach(call: ApiCall, report: Any, site: Any, result: Any, answer: Answer) -> Any:
     """`result` with each row's (or the simple table's) comparisons added; `answer` runs
     the report for other parameters (one site)."""
+    request = call.params
     every, segment_count = series_of(request)
+    names = {s.segment: segment_pretty(call, site.idsite, s.segment) for s in every}
     raw_answers = []
     for series in every:
         sub = {k: v for k, v in request.items() if k not in _COMPARE_KEYS}
@@ -95,8 +118,8 @@ def attach(request: Mapping[str, Any], report: Any, site: Any, result: Any,
     targets = _pair_up(result, raw_answers)
     mode = metric_format.normalise_mode(request.get("format_metrics"))
     for holder, compared in targets:
-        entries = [_entry(holder, found, series, period, report) for series, period, found
-                   in compared]
+        entries = [_entry(holder, found, series, period, report, names[series.segment])
+                   for series, period, found in compared]
         if len(every) // segment_count > 1:  # periods compared: changes (not for segments)
             _add_changes(entries, segment_count)
         _format(entries, report, mode, site.currency)
@@ -158,7 +181,7 @@ def _row_like(found: Any, label: Any) -> Any:
 
 
 def _entry(holder: Any, found: Any, series: Series, period: periods.Period,
-           report: Any) -> dict[str, Any]:
+           report: Any, pretty_segment: str) -> dict[str, Any]:
     """One comparison entry: the series' metrics for this row, then what the series is."""
     if found is None:
         names = _metric_names(report)
@@ -173,7 +196,6 @@ def _entry(holder: Any, found: Any, series: Series, period: periods.Period,
         idsubtable = getattr(found, "idsubdatatable", None) or -1
         row_segment = getattr(holder, "metadata", {}).get("segment")
     pretty_period = _capitalise(period.pretty)
-    pretty_segment = series.segment or ALL_VISITS
     entry: dict[str, Any] = {
         **columns, "compareSegment": series.segment, "compareSegmentPretty": pretty_segment,
         "comparePeriod": period.kind, "compareDate": period.start.isoformat(),

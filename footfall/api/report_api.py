@@ -94,7 +94,7 @@ def _for_site(call: ApiCall, method: ReportMethod, site: Site,
               selection: periods.PeriodSelection, *, single: bool) -> Any:
     result = _site_answer(call, method, site, selection, single=single)
     if method.scalar_column is None and compare.requested(call.params):
-        return compare.attach(call.params, method.report, site, result, lambda sub, chosen:
+        return compare.attach(call, method.report, site, result, lambda sub, chosen:
                               _site_answer(dataclasses.replace(call, params=sub), method,
                                            site, chosen, single=single))
     return result

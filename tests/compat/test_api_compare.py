@@ -91,3 +91,28 @@ def test_bad_comparison_parameters_are_400(several_days: Scenario) -> None:
     many = several_days.server.client.get(several_days.server.url("/index.php"), params=pairs)
     assert many.status_code == 400
     assert many.json()["message"] == "The maximum number of periods that can be compared is 5."
+
+
+def test_segments_compared_without_changes(several_days: Scenario) -> None:
+    from datetime import datetime
+
+    from footfall.db.schema import segment
+
+    with several_days.engine.begin() as conn:
+        conn.execute(segment.delete())
+        conn.execute(segment.insert().values(
+            name="From Twitter", definition="referrerName==Twitter", hash="0" * 32,
+            login="root", enable_all_users=1, enable_only_idsite=0, auto_archive=0,
+            ts_created=datetime(2010, 1, 1), deleted=0))
+    answer = several_days.json("VisitsSummary.get", idSite=1, period="day", date="2010-12-15",
+                               **{"compareSegments[]": "referrerName==Twitter"})
+    base, twitter = answer["comparisons"]
+    assert (base["nb_visits"], twitter["nb_visits"]) == (2, 1)
+    assert twitter["compareSegment"] == "referrerName==Twitter"
+    assert twitter["compareSegmentPretty"] == "From Twitter"  # a stored segment's name
+    assert twitter["compareSeriesPretty"] == "(Wednesday, December 15, 2010) (From Twitter)"
+    assert "nb_visits_change" not in twitter  # segments are subsets, not changes
+    facebook = several_days.json("VisitsSummary.get", idSite=1, period="day",
+                                 date="2010-12-15",
+                                 **{"compareSegments[]": "referrerName==Facebook"})
+    assert facebook["comparisons"][1]["compareSegmentPretty"] == "referrerName==Facebook"
