@@ -9,7 +9,7 @@ through a sub-select on log_action restricted to the segment's action types;
 
 from __future__ import annotations
 
-import math
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
@@ -53,14 +53,14 @@ def compare(condition: Condition[SegmentDef], table: sa.FromClause) -> ColumnEle
     value = definition.value(condition.value) if definition.value else condition.value
     if isinstance(value, tuple):
         return _compare_list(column, condition.operator, value)
-    if numeric and isinstance(value, str):
-        value = _number(condition, value)
     if condition.operator in LIKE_OPERATORS:
         if isinstance(value, bytes):
             raise SegmentError(f"The operator '{condition.operator}' cannot be used with the "
                                f"segment '{condition.name}'.")
         if numeric or not isinstance(value, str):
             value, column = str(value), sa.cast(column, sa.String)
+    elif numeric:
+        value = _number(condition, str(value))
     return _operate(column, condition.operator, value)
 
 
@@ -68,15 +68,16 @@ def _is_numeric(column: Any) -> bool:
     return isinstance(column.type, _NUMERIC)
 
 
-def _number(condition: Condition[SegmentDef], value: str) -> int | float:
+def _number(condition: Condition[SegmentDef], value: str) -> Any:
+    """A number bound as NUMERIC whatever its size or form, so the SQL never varies."""
     try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number):
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        number = Decimal("nan")
+    if not number.is_finite():
         raise SegmentError(f"The segment condition '{condition.text}' is not valid: "
                            f"'{value}' is not a number.")
-    return int(number) if number.is_integer() and abs(number) < 2 ** 53 else number
+    return sa.literal(number, type_=sa.Numeric(asdecimal=True))
 
 
 def _operate(column: Any, operator: str, value: Any) -> ColumnElement[bool]:
