@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from footfall.db.schema import custom_dimensions, log_conversion, log_link_visit_action, log_visit
@@ -95,17 +95,19 @@ def parse_segment(definition: str,
     return segment
 
 
-def site_dimensions(conn: Connection | Engine, idsites: list[int]) -> dict[int, tuple[str, int]]:
-    """idcustomdimension -> (scope, slot index) of the sites' active custom dimensions."""
+def _active_dimensions(engine: Engine, idsites: list[int]) -> list[Any]:
+    """(idcustomdimension, scope, index, name) of the sites' active custom dimensions."""
     table = custom_dimensions
-    query = sa.select(table.c.idcustomdimension, table.c.scope, table.c.index).where(
-        table.c.idsite.in_(idsites), table.c.active == 1)
-    if isinstance(conn, Engine):
-        with conn.connect() as connection:
-            rows = connection.execute(query).all()
-    else:
-        rows = conn.execute(query).all()
-    return {int(r.idcustomdimension): (str(r.scope), int(r.index)) for r in rows}
+    query = sa.select(table.c.idcustomdimension, table.c.scope, table.c.index, table.c.name).where(
+        table.c.idsite.in_(idsites), table.c.active == 1).order_by(table.c.idcustomdimension)
+    with engine.connect() as conn:
+        return list(conn.execute(query).all())
+
+
+def site_dimensions(engine: Engine, idsites: list[int]) -> dict[int, tuple[str, int]]:
+    """idcustomdimension -> (scope, slot index): what `dimensionN` reads on these sites."""
+    return {int(r.idcustomdimension): (str(r.scope), int(r.index))
+            for r in _active_dimensions(engine, idsites)}
 
 
 def segment_for_site(definition: Any, engine: Engine, idsite: int) -> Any:
@@ -123,13 +125,7 @@ def segment_for_site(definition: Any, engine: Engine, idsite: int) -> Any:
 
 def dimension_segments(engine: Engine, idsites: list[int]) -> list[SegmentDef]:
     """The `dimensionN` segments of the sites' active custom dimensions, named as configured."""
-    if not idsites:
-        return []
-    table = custom_dimensions
-    query = sa.select(table.c.idcustomdimension, table.c.scope, table.c.index, table.c.name).where(
-        table.c.idsite.in_(idsites), table.c.active == 1).order_by(table.c.idcustomdimension)
-    with engine.connect() as conn:
-        rows = conn.execute(query).all()
     found = {int(r.idcustomdimension): registry.custom_dimension(
-        int(r.idcustomdimension), str(r.scope), int(r.index), str(r.name)) for r in rows}
+        int(r.idcustomdimension), str(r.scope), int(r.index), str(r.name))
+        for r in (_active_dimensions(engine, idsites) if idsites else [])}
     return list(found.values())
