@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from footfall.api import access, compare, filters, metric_format, params, reshape, totals
+from footfall.api import access, compare, filters, metric_format, params, pivot, reshape, totals
 from footfall.api.render.model import Map, RenderOptions, Simple
 from footfall.archive import periods
 from footfall.archive.datatable import DataTable, Row, find_subtable
@@ -206,6 +206,8 @@ def shape_table(table: DataTable, context: _Context) -> DataTable:
     """A multi-row report through Matomo's post-processing, in Matomo's order."""
     request, report = context.params, context.report
     table = _select_subtable(table, request, report)
+    if request.get("pivotBy"):
+        table = pivot.pivot_table(table, report, request)
     if params.flag(request, "flat"):
         table = reshape.flatten(table, report.flatten_separator,
                                 include_aggregate_rows=params.flag(request, "include_aggregate_rows"))
