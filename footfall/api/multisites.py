@@ -165,11 +165,15 @@ def compares(period_name: str, date_text: str) -> bool:
         period_name == "range" and "," in date_text
 
 
-def _format(table: DataTable, request: Mapping[str, Any], currency: str = "USD") -> None:
+def _format(table: DataTable, request: Mapping[str, Any], currencies: Mapping[int, str]) -> None:
+    """format_metrics on every row, money in the row's site's currency."""
     types = {m.name: "money" for m in (*BASE_METRICS, *ENHANCED_METRICS) if "revenue" in m.name}
     evolutions = frozenset(m.evolution for m in (*BASE_METRICS, *ENHANCED_METRICS))
-    metric_format.format_table(table, mode=metric_format.normalise_mode(
-        request.get("format_metrics")), types=types, processed=evolutions, currency=currency)
+    mode = metric_format.normalise_mode(request.get("format_metrics"))
+    for row in table.all_rows():
+        row.columns = metric_format.format_columns(
+            row.columns, mode=mode, types=types, processed=evolutions,
+            currency=currencies.get(row.metadata.get("idsite", 0), "USD"))
 
 
 # --- Methods ----------------------------------------------------------------------------
@@ -197,7 +201,7 @@ def _table_for(call: ApiCall, sites: list[Site], period: periods.Period,
         call.params, default_limit=filters.DEFAULT_HTTP_LIMIT if call.http else None)
     filters.apply_generic_filters(table, fparams, default_sort="nb_visits")
     filters.show_hide_columns(table, call.params.get("showColumns"), call.params.get("hideColumns"))
-    _format(table, call.params)
+    _format(table, call.params, {s.idsite: s.currency for s in sites})
     return table
 
 
@@ -229,7 +233,7 @@ def get_one(call: ApiCall) -> Any:
 
     def one(period: periods.Period) -> Simple:
         table = DataTable([site_row(call, site, period, metrics, compare=compare)])
-        _format(table, call.params, site.currency)
+        _format(table, call.params, {site.idsite: site.currency})
         columns = dict(table.rows[0].columns)
         columns.pop("label", None)
         return Simple(columns)

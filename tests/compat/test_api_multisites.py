@@ -149,3 +149,12 @@ def test_bad_parameters_get_matomo_errors(several_days: Scenario) -> None:
     assert bad["result"] == "error" and "The period 'decade' is not supported" in bad["message"]
     unknown = several_days.json("MultiSites.getOne", idSite=99, period="day", date="2010-12-14")
     assert unknown["result"] == "error"
+
+
+def test_format_metrics_all_formats_revenue_and_evolutions(several_days: Scenario) -> None:
+    [row] = several_days.json("MultiSites.getAll", period="month", date="2011-01-10",
+                              format_metrics="all")
+    assert row["revenue"] == "$0" and row["visits_evolution"] == "-33.3%"
+    raw = several_days.json("MultiSites.getAll", period="month", date="2011-01-10",
+                            format_metrics=0)
+    assert raw[0]["visits_evolution"] == -0.333 and raw[0]["revenue"] == 0
