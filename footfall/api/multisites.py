@@ -67,8 +67,9 @@ def site_values(call: ApiCall, site: Site, period: periods.Period,
                 metrics: tuple[SiteMetric, ...]) -> dict[str, Any]:
     """The metrics' values for one site and period (0 where the site has no data)."""
     from footfall.reports import registry
+    from footfall.segments import segment_for_site
 
-    segment = call.params.get("segment") or None
+    segment = segment_for_site(call.params.get("segment"), call.services.db.reader, site.idsite)
     found: dict[str, Any] = {}
     tables: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, Any]] = {}
     for metric in metrics:
