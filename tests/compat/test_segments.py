@@ -214,3 +214,9 @@ def test_segments_metadata(shop: Scenario) -> None:
     assert {e["segment"]: e for e in shown}["visitorType"]["sqlSegment"] == \
         "log_visit.visitor_returning"
 
+
+
+def test_multisites_honours_the_segment(shop: Scenario) -> None:
+    rows = shop.json("MultiSites.getAll", period="day", date="2010-03-06",
+                     segment="browserCode==CH")
+    assert [(r["label"], int(r["nb_visits"])) for r in rows] == [("Shop", 1)]
