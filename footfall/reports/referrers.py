@@ -14,11 +14,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from footfall.archive.archiver import ArchiveView, DayContext, Records
-from footfall.archive.datatable import DataTable, Row, add_row, sort_rows, sum_columns
+from footfall.archive.datatable import DataTable, Row, add_row, sort_rows
 from footfall.reports.common import relabel, segment_value, visit_report
 from footfall.reports.metrics import (
     CONVERSION_RATE,
     VISIT_PROCESSED_METRICS,
+    add_visit_metrics,
     group_visits,
     metric,
     ratio,
@@ -69,7 +70,7 @@ def _summed(groups: Groups, positions: tuple[int, ...]) -> Groups:
     for key, metrics in groups:
         short = tuple(key[i] for i in positions)
         if short in found:
-            sum_columns(found[short], metrics)
+            add_visit_metrics(found[short], metrics)
         else:
             found[short] = dict(metrics)
     return list(found.items())
@@ -90,16 +91,17 @@ def _two_level(groups: Groups, kind_id: int, how: str) -> DataTable:
             (_text(name), _text(detail))
         parent = parents.get(outer)
         if parent is None:
-            parent = parents[outer] = Row(outer, {}, subtable=DataTable())
+            parent = parents[outer] = Row(outer, dict(metrics), subtable=DataTable())
             table.rows.append(parent)
-        sum_columns(parent.columns, metrics)
+        else:
+            add_visit_metrics(parent.columns, metrics)
         child = children.get((outer, inner))
         if child is None:
             child = children[(outer, inner)] = Row(inner, dict(metrics))
             assert parent.subtable is not None
             parent.subtable.rows.append(child)
         else:
-            sum_columns(child.columns, metrics)
+            add_visit_metrics(child.columns, metrics)
     return table
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from footfall.archive.archiver import DayContext
 from footfall.db.schema import log_action
 from footfall.reports.metrics import as_number
+from footfall.reports.rollup import VisitGroups
 
 PAGE_URL, OUTLINK, DOWNLOAD, PAGE_TITLE, SITE_SEARCH = 1, 2, 3, 4, 8
 Metrics = dict[str, Any]
@@ -52,10 +53,10 @@ def aggregate_day(ctx: DayContext) -> DayActions:
     day.by_url = _hits(ctx, a.idaction_url)
     day.by_name, day.no_result = _name_hits(ctx)
     day.url_time, day.name_time = _time_spent(ctx)
-    day.entry_url = _entries(ctx, v.visit_entry_idaction_url)
-    day.entry_name = _entries(ctx, v.visit_entry_idaction_name)
-    day.exit_url = _exits(ctx, v.visit_exit_idaction_url)
-    day.exit_name = _exits(ctx, v.visit_exit_idaction_name)
+    day.entry_url, day.entry_name = _ends(ctx, v.visit_entry_idaction_url,
+                                          v.visit_entry_idaction_name, ENTRY_METRICS_OF)
+    day.exit_url, day.exit_name = _ends(ctx, v.visit_exit_idaction_url,
+                                        v.visit_exit_idaction_name, EXIT_METRICS_OF)
     day.categories = _categories(ctx)
     ids = set().union(day.by_url, day.by_name, day.entry_url, day.entry_name, day.exit_url,
                       day.exit_name) - {0}
@@ -111,25 +112,22 @@ def _time_spent(ctx: DayContext) -> tuple[dict[int, Any], dict[int, Any]]:
     return by_url, by_name
 
 
-def _entries(ctx: DayContext, key: Any) -> dict[int, Metrics]:
-    v = ctx.visits.c
-    actions = sa.func.coalesce(v.visit_total_actions, 0)
-    query = (sa.select(key, sa.func.count(sa.distinct(v.idvisitor)), sa.func.count(),
-                       sa.func.sum(actions), sa.func.sum(v.visit_total_time),
-                       sa.func.sum(sa.case((actions <= 1, 1), else_=0)))
-             .select_from(ctx.visits).where(key.is_not(None)).group_by(key))
-    return {int(k): {"entry_nb_uniq_visitors": u, "entry_nb_visits": n,
-                     "entry_nb_actions": as_number(acts), "entry_sum_visit_length": as_number(t),
-                     "entry_bounce_count": as_number(b)}
-            for k, u, n, acts, t, b in ctx.conn.execute(query)}
+# Entry (exit) columns -> the visit metric each is.
+ENTRY_METRICS_OF = {"entry_nb_uniq_visitors": "nb_uniq_visitors", "entry_nb_visits": "nb_visits",
+                 "entry_nb_actions": "nb_actions", "entry_sum_visit_length": "sum_visit_length",
+                 "entry_bounce_count": "bounce_count"}
+EXIT_METRICS_OF = {"exit_nb_uniq_visitors": "nb_uniq_visitors", "exit_nb_visits": "nb_visits"}
 
 
-def _exits(ctx: DayContext, key: Any) -> dict[int, Metrics]:
-    v = ctx.visits.c
-    query = (sa.select(key, sa.func.count(sa.distinct(v.idvisitor)), sa.func.count())
-             .select_from(ctx.visits).where(key.is_not(None)).group_by(key))
-    return {int(k): {"exit_nb_uniq_visitors": u, "exit_nb_visits": n}
-            for k, u, n in ctx.conn.execute(query)}
+def _ends(ctx: DayContext, url: Any, name: Any,
+          columns: dict[str, str]) -> tuple[dict[int, Metrics], dict[int, Metrics]]:
+    """Visits by their entry (exit) URL and by its title: one GROUP BY of both, rolled up."""
+    groups = VisitGroups(ctx.conn, ctx.visits, [url, name],
+                         [sa.or_(url.is_not(None), name.is_not(None))])
+    return tuple(  # type: ignore[return-value]
+        {int(key): {column: metrics[metric] for column, metric in columns.items()}
+         for (key,), metrics in groups.rolled_up([position]) if key is not None}
+        for position in (0, 1))
 
 
 def _categories(ctx: DayContext) -> dict[str, Metrics]:
