@@ -275,14 +275,22 @@ def _plugin_flags(params: dict[str, Any]) -> tuple[int, ...]:
     global _last_flags
     last_params, flags = _last_flags
     if last_params is not params:
-        flags = tuple(0 if (value := params.get(name)) is None or value == "0"
-                      else 1 if value == "1" else integer(params, name)
-                      for name in PLUGIN_FLAGS)
+        raw = tuple(map(params.get, _FLAG_NAMES))
+        try:
+            flags = _flag_values(raw)
+        except TypeError:  # an array parameter: not memoisable
+            flags = tuple(integer(params, name) for name in _FLAG_NAMES)
         _last_flags = (params, flags)
     return flags
 
 
+@lru_cache(maxsize=1024)
+def _flag_values(raw: tuple[str | None, ...]) -> tuple[int, ...]:
+    return tuple(integer({"v": value}, "v") if value is not None else 0 for value in raw)
+
+
 _last_flags: tuple[object, tuple[int, ...]] = (None, ())
+_FLAG_NAMES = tuple(PLUGIN_FLAGS)
 _FLAG_COLUMNS = tuple(PLUGIN_FLAGS.values())
 
 

@@ -226,6 +226,7 @@ class DeviceDetector:
         self._pending: dict[str, tuple[Future[DeviceInfo], str, dict[str, Any]]] = {}
         self._pending_lock = threading.Lock()
         self._warm_ups: list[Future[bool]] = []
+        self._pool_lock = threading.Lock()
 
     def warm_up(self) -> None:
         """Load and compile the detection rules now (a few seconds), not on the first hit:
@@ -371,6 +372,10 @@ class DeviceDetector:
             log.warning("device cache: write of %d entries failed", len(entries), exc_info=True)
 
     def _executor(self) -> Executor:
+        with self._pool_lock:  # warm_up may run in a thread while prefetch is called
+            return self._pool or self._start_pool()
+
+    def _start_pool(self) -> Executor:
         if self._pool is None:
             if self.parse_processes:
                 # spawn, not fork: the parent runs threads (server, committer).

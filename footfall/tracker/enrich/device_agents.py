@@ -10,16 +10,13 @@ when it gets there, so nothing depends on this being exact.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import orjson
 
 from footfall.tracker.form import decode_component
-
-_UA = re.compile(r"(?:^|&)ua=([^&]*)")
-_UADATA = re.compile(r"(?:^|&)uadata=([^&]*)")
 
 Agent = tuple[str, "dict[str, Any] | None"]
 
@@ -63,15 +60,26 @@ def _parameters(item: Any) -> tuple[str, str]:
         return ua or body_ua, uadata or body_uadata  # the query string's values win
     if not isinstance(item, str):
         return "", ""
-    return _last(_UA, item), _last(_UADATA, item)
+    return _decoded(_last(item, "ua=")), _decoded(_last(item, "uadata="))
 
 
-def _last(pattern: re.Pattern[str], query: str) -> str:
-    """The decoded value of the last occurrence (PHP: later duplicates win)."""
-    if "=" not in query:
+def _last(query: str, prefix: str) -> str:
+    """The raw value of the last `name=` pair (PHP: later duplicates win)."""
+    start = len(prefix) if query.startswith(prefix) else -1
+    position = query.find("&" + prefix)
+    while position >= 0:
+        start = position + 1 + len(prefix)
+        position = query.find("&" + prefix, start)
+    if start < 0:
         return ""
-    values = pattern.findall(query)
-    return decode_component(values[-1]) if values else ""
+    end = query.find("&", start)
+    return query[start:] if end < 0 else query[start:end]
+
+
+@lru_cache(maxsize=4096)
+def _decoded(raw: str) -> str:
+    """Hits repeat a few agents: each encoded form is decoded once."""
+    return decode_component(raw) if raw else ""
 
 
 def _text(value: Any) -> str:
