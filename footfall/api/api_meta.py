@@ -246,3 +246,13 @@ def get_segments_metadata(call: ApiCall) -> list[dict[str, Any]]:
             entry.pop("sqlSegment", None)
     return sorted(entries, key=lambda e: (e.get("type", ""), e.get("category", ""),
                                           e.get("name", "")))
+
+
+@api_method("API.getSuggestedValuesForSegment", access="view")
+def get_suggested_values_for_segment(call: ApiCall) -> list[Any]:
+    """Values to offer for a segment: a fixed list, or the site's most frequent recent ones."""
+    from footfall.segments.suggest import suggested_values
+
+    idsite = params.site_ids(params.required(call.params, "idSite"))[0]
+    name = str(params.required(call.params, "segmentName"))
+    return suggested_values(call.services.db.reader, idsite, name)
