@@ -220,3 +220,26 @@ def test_multisites_honours_the_segment(shop: Scenario) -> None:
     rows = shop.json("MultiSites.getAll", period="day", date="2010-03-06",
                      segment="browserCode==CH")
     assert [(r["label"], int(r["nb_visits"])) for r in rows] == [("Shop", 1)]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("visitorType", ["new", "returning", "returningCustomer"]),
+    ("browserCode", ["FF", "CH"]),
+    ("browserName", ["Firefox", "Chrome"]),
+    ("pageTitle", ["About us", "Home", "Cart &amp; checkout"]),
+    ("referrerType", ["direct", "search", "website", "campaign", "social"]),
+])
+def test_suggested_values(shop: Scenario, name: str, expected: list[str]) -> None:
+    """Recent values, most frequent first (the scenario is dated 2010: 'recent' is moved)."""
+    from datetime import datetime
+
+    from footfall.segments.suggest import suggested_values
+
+    assert suggested_values(shop.engine, 1, name, now=datetime(2010, 3, 7)) == expected
+
+
+def test_suggested_values_over_http(shop: Scenario) -> None:
+    assert shop.json("API.getSuggestedValuesForSegment", idSite=1,
+                     segmentName="visitorType") == ["new", "returning", "returningCustomer"]
+    assert shop.json("API.getSuggestedValuesForSegment", idSite=1, segmentName="nope") == {
+        "result": "error", "message": "Segment 'nope' is not a supported segment."}
