@@ -61,6 +61,10 @@ def compare(condition: Condition[SegmentDef], table: sa.FromClause) -> ColumnEle
             value, column = str(value), sa.cast(column, sa.String)
     elif numeric:
         value = _number(condition, str(value))
+    elif isinstance(value, str) and condition.operator in ("==", "!="):
+        # Matomo's MySQL collation compares text without case (`browserCode==ff`);
+        # every engine does so here, lower() on both sides for the same folding.
+        column, value = sa.func.lower(column), sa.func.lower(sa.literal(value, sa.String()))
     return _operate(column, condition.operator, value)
 
 

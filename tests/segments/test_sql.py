@@ -62,6 +62,8 @@ def world(engine: Engine) -> World:
 
 def test_visit_level_conditions(world: World) -> None:
     assert world.visits("browserCode==CH") == {world.b}
+    assert world.visits("browserCode==ch") == {world.b}  # without case, as on Matomo's MySQL
+    assert world.visits("userId==ALICE") == {world.a}
     assert world.visits("browserCode!=CH") == {world.a, world.c}
     assert world.visits("visitorType==returning") == {world.b}
     assert world.visits("visitorType==new") == {world.a, world.c}
