@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from footfall.api import access, filters, metric_format, params
+from footfall.api import access, filters, metric_format, params, report_api
 from footfall.api.dispatch import ApiCall, api_method
 from footfall.api.render.model import Map, Simple
 from footfall.archive import periods
@@ -75,7 +75,7 @@ def site_values(call: ApiCall, site: Site, period: periods.Period,
     for metric in metrics:
         key = (metric.module, metric.params)
         if key not in tables:
-            method = registry.find_method(f"{metric.module}.get")
+            method = report_api.report_methods().get(f"{metric.module}.get")
             columns: dict[str, Any] = {}
             if method is not None:  # no Goals reports yet: revenue reads as 0
                 table = registry.run_method(method, services=call.services, site=site,
