@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -90,8 +91,6 @@ def open_db(url: str) -> Database:
 
 
 _NULL_APP = textwrap.dedent("""
-    import sys, uvicorn
-
     async def app(scope, receive, send):
         if scope["type"] != "http":
             return
@@ -101,8 +100,12 @@ _NULL_APP = textwrap.dedent("""
             more = message.get("more_body", False)
         await send({"type": "http.response.start", "status": 204, "headers": []})
         await send({"type": "http.response.body", "body": b""})
+""")
+_NULL_SERVER = textwrap.dedent("""
+    import sys, uvicorn
 
-    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
+    uvicorn.run("footfall_null_app:app", app_dir=sys.argv[3], host="127.0.0.1",
+                port=int(sys.argv[1]), workers=int(sys.argv[2]), log_level="warning",
                 access_log=False, loop="uvloop", http="httptools", lifespan="off")
 """)
 
@@ -119,14 +122,19 @@ def wait_until_listening(port: int, process: subprocess.Popen[bytes], timeout: f
 
 
 @contextlib.contextmanager
-def null_server() -> Iterator[str]:
-    """The same server stack as `footfall serve` (uvicorn, uvloop, httptools) answering
-    204 to everything without doing any work: the ceiling Footfall is compared with."""
+def null_server(workers: int = 1) -> Iterator[str]:
+    """The same server stack as `footfall serve` (uvicorn, uvloop, httptools, `workers`
+    processes) answering 204 to everything without doing any work: the ceiling Footfall
+    is compared with."""
     port = testing.free_port()
-    process = subprocess.Popen([sys.executable, "-c", _NULL_APP, str(port)])
+    app_dir = Path(tempfile.mkdtemp(prefix="footfall-null-"))
+    (app_dir / "footfall_null_app.py").write_text(_NULL_APP)
+    process = subprocess.Popen([sys.executable, "-c", _NULL_SERVER, str(port), str(workers),
+                                str(app_dir)], start_new_session=True)
     try:
         wait_until_listening(port, process)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+        shutil.rmtree(app_dir, ignore_errors=True)

@@ -32,6 +32,7 @@ Scope = dict[str, Any]
 log = logging.getLogger("footfall.tracker")
 _TRACKER_KEY = "footfall.tracker"
 Accepted = tuple[int, CheckedHit, Any]  # bulk index, validated hit, what is queued
+TokenAnswers = dict[tuple[str, int], bool]  # (token, idsite) -> may write, for one request
 
 
 class MethodNotAllowed(BadRequest):
@@ -106,8 +107,11 @@ class TrackingEndpoint:
             await tracker.committer.submit(envelope)
         return image_or_empty(hit.send_image, method)
 
-    async def _authorise(self, tracker: TrackerService, hit: CheckedHit, token: str) -> None:
-        if not await tracker.site_exists(hit.idsite):
+    async def _authorise(self, tracker: TrackerService, hit: CheckedHit, token: str,
+                         writes: TokenAnswers | None = None) -> None:
+        """Refuse what needs the database to decide: site, goal, token (`writes` keeps a
+        bulk's token answers, so 100 hits with one token cost one look-up)."""
+        if not tracker.site_known(hit.idsite) and not await tracker.site_exists(hit.idsite):
             raise BadRequest(f"invalid idsite {hit.idsite}: no such site")
         if hit.ca and not tracker.custom_action_claimed(hit):
             raise BadRequest("ca=1 but the hit is no event, content, download, outlink or "
@@ -115,7 +119,7 @@ class TrackingEndpoint:
         if hit.idgoal > 0 and not await tracker.goal_exists(hit.idsite, hit.idgoal):
             raise BadRequest(f"invalid idgoal {hit.idgoal}: site {hit.idsite} has no such goal")
         if hit.privileged and tracker.require_auth and not (
-                token and await tracker.can_write(token, hit.idsite)):
+                token and await _can_write(tracker, token, hit.idsite, writes)):
             names = ", ".join(hit.privileged)
             raise BadRequest(f"{names} need a token_auth with write access to site "
                              f"{hit.idsite}")
@@ -140,6 +144,7 @@ class TrackingEndpoint:
                              now: float) -> tuple[list[Accepted], list[int]]:
         accepted: list[Accepted] = []
         invalid: list[int] = []
+        writes: TokenAnswers = {}
         for index, item in enumerate(bulk.items):
             if item is None:
                 invalid.append(index)
@@ -153,15 +158,26 @@ class TrackingEndpoint:
                 params["token_auth"] = bulk.token_auth
             try:
                 hit = tracker.check(params, now)
-                await self._authorise(tracker, hit, hit.token_auth)
-                if tracker.bulk_require_auth and not await tracker.can_write(hit.token_auth,
-                                                                               hit.idsite):
+                if not tracker.decided_in_memory(hit):
+                    await self._authorise(tracker, hit, hit.token_auth, writes)
+                if tracker.bulk_require_auth and not await _can_write(
+                        tracker, hit.token_auth, hit.idsite, writes):
                     raise BadRequest("bulk requests require a token_auth with write access")
             except BadRequest:
                 invalid.append(index)
                 continue
             accepted.append((index, hit, stored))
         return accepted, invalid
+
+
+async def _can_write(tracker: TrackerService, token: str, idsite: int,
+                     writes: TokenAnswers | None) -> bool:
+    if writes is None:
+        return await tracker.can_write(token, idsite)
+    answer = writes.get((token, idsite))
+    if answer is None:
+        answer = writes[token, idsite] = await tracker.can_write(token, idsite)
+    return answer
 
 
 async def _enqueue_bulk(tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes],

@@ -72,19 +72,23 @@ def write_progress(conn: Connection, last_id: int) -> None:
     conn.execute(statement.values(name=PROGRESS_NAME, last_id=last_id))
 
 
+Order = tuple[int, str]  # (idsite, order id)
+Entry = tuple[str, Sequence[Order]]  # a request's payload and the order ids it carries
+
+
 class GroupCommitter:
     """Collects queue rows from concurrent requests and commits them together."""
 
-    def __init__(self, store: QueueStore, *, max_batch: int = 1000, max_wait_ms: int = 5) -> None:
+    def __init__(self, store: QueueStore, *, max_batch: int = 1000, max_wait_ms: int = 0) -> None:
         self.store = store
         self.engine = store.engine
         self.max_batch = max(1, max_batch)
         self.max_wait = max(0, max_wait_ms) / 1000
-        self._pending: list[tuple[str, asyncio.Future[None]]] = []
+        self._pending: list[tuple[Entry, asyncio.Future[set[Order]]]] = []
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-commit")
-        self._writer = QueueWriter(store.engine)
+        self._writer = QueueWriter(store)
         self.committed = threading.Event()  # set after each commit, for the pipeline worker
         self._last_group = 0
 
@@ -102,24 +106,18 @@ class GroupCommitter:
 
     async def submit(self, payload: str) -> None:
         """Queue one request's payload; returns once it is committed."""
-        assert self._wake is not None, "GroupCommitter.start() was not awaited"
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((payload, future))
-        self._wake.set()
-        await future
+        await self.submit_with_orders(payload, ())
 
-    async def submit_with_orders(self, payload: str,
-                                 orders: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
-        """Reserve `orders` and queue `payload` in one transaction.
+    async def submit_with_orders(self, payload: str, orders: Sequence[Order]) -> set[Order]:
+        """Reserve `orders` and queue `payload` in one transaction (the group's).
 
-        Returns the order ids that already exist (then nothing was written).
+        Returns the order ids that already exist (then nothing was written for it).
         """
-        loop = asyncio.get_running_loop()
-        conflicts = await loop.run_in_executor(
-            self._executor, reserve_and_enqueue, self.store, payload, orders)
-        if not conflicts:
-            self.committed.set()
-        return conflicts
+        assert self._wake is not None, "GroupCommitter.start() was not awaited"
+        future: asyncio.Future[set[Order]] = asyncio.get_running_loop().create_future()
+        self._pending.append(((payload, orders), future))
+        self._wake.set()
+        return await future
 
     async def _run(self) -> None:
         assert self._wake is not None
@@ -128,8 +126,8 @@ class GroupCommitter:
             await self._wake.wait()
             self._wake.clear()
             if self._last_group > 1 and len(self._pending) < self.max_batch and self.max_wait:
-                # Under concurrent load a short wait lets more requests share the commit;
-                # a lone request (last group of one) is committed at once.
+                # [Tracker] group_commit_max_wait_ms > 0: hold the group back to let it grow
+                # (fewer fsyncs, slower answers); a lone request is committed at once.
                 await asyncio.sleep(self.max_wait)
             while self._pending:
                 group = self._pending[: self.max_batch]
@@ -138,10 +136,10 @@ class GroupCommitter:
                 await self._commit(loop, group)
 
     async def _commit(self, loop: asyncio.AbstractEventLoop,
-                      group: list[tuple[str, asyncio.Future[None]]]) -> None:
+                      group: list[tuple[Entry, asyncio.Future[set[Order]]]]) -> None:
         try:
-            await loop.run_in_executor(self._executor, self._writer.write,
-                                       [payload for payload, _ in group])
+            conflicts = await loop.run_in_executor(self._executor, self._writer.write,
+                                                   [entry for entry, _ in group])
         except Exception as error:  # noqa: BLE001 - every waiting request must hear of it
             log.exception("ingest: group commit of %d requests failed", len(group))
             for _, future in group:
@@ -149,48 +147,99 @@ class GroupCommitter:
                     future.set_exception(error)
             return
         self.committed.set()
-        for _, future in group:
+        for (_, future), refused in zip(group, conflicts, strict=True):
             if not future.done():
-                future.set_result(None)
+                future.set_result(refused)
 
 
 class QueueWriter:
-    """Inserts groups of payloads through one DBAPI connection kept for the purpose.
+    """Commits a group of requests through one DBAPI connection kept for the purpose.
 
     The commit thread calls it for every group, so it skips SQLAlchemy's per-statement
-    work: one multi-row INSERT per (at most) `CHUNK` payloads, then COMMIT. Used from one
-    thread at a time.
+    work: multi-row statements of at most `CHUNK` rows, then one COMMIT. A request whose
+    order ids are already recorded, reserved, or taken by an earlier request of the group
+    is refused (nothing of it is written); the others' order ids are reserved in the same
+    transaction as their queue rows. Used from one thread at a time.
     """
 
     CHUNK = 400  # under SQLite's oldest limit of 999 bound parameters
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, store: QueueStore) -> None:
+        self.store = store
+        self.engine = store.engine
         self._connection: Any = None
-        marker = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-        self._sql = f"INSERT INTO {ingest_queue.name} (payload) VALUES ({marker})"
-        self._row = f", ({marker})"
-        self._sqlite = engine.dialect.name == "sqlite"
+        self._mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+        self._sqlite = self.engine.dialect.name == "sqlite"
 
-    def write(self, payloads: Sequence[str]) -> None:
+    def write(self, entries: Sequence[Entry]) -> list[set[Order]]:
+        """Commit `entries`; for each, the order ids that refused it (empty: written)."""
+        integrity_error = self.engine.dialect.dbapi.IntegrityError
+        for attempt in range(3):
+            try:
+                return self._write(entries)
+            except integrity_error:
+                if attempt == 2:  # another process reserved one of the order ids
+                    raise         # meanwhile: looking again finds it, twice over
+        raise AssertionError("unreachable")
+
+    def _write(self, entries: Sequence[Entry]) -> list[set[Order]]:
+        orders = {order for _, wanted in entries for order in wanted}
+        taken = recorded_orders(self.store.main, orders) if orders else set()
+        connection = self._connect()
+        try:
+            cursor = connection.cursor()
+            if self._sqlite:
+                _begin_immediate(cursor)
+            if orders:
+                taken |= self._reserved(cursor, orders)
+            refusals: list[set[Order]] = []
+            payloads: list[tuple[str]] = []
+            reserve: list[Order] = []
+            for payload, wanted in entries:
+                clash = {order for order in wanted if order in taken}
+                refusals.append(clash)
+                if not clash:
+                    fresh = set(wanted)
+                    taken |= fresh
+                    reserve.extend(fresh)
+                    payloads.append((payload,))
+            self._insert(cursor, f"{ingest_order.name} (idsite, idorder)", reserve)
+            self._insert(cursor, f"{ingest_queue.name} (payload)", payloads)
+            cursor.close()
+            connection.commit()
+            return refusals
+        except Exception:
+            self.close(invalidate=True)  # a broken connection is not reused
+            raise
+
+    def _connect(self) -> Any:
         if self._connection is None:
             self._connection = self.engine.raw_connection()
             self._connection.detach()  # its settings below must not reach the pool
             if self._sqlite:
                 self._connection.cursor().execute("PRAGMA busy_timeout=0")
-        connection = self._connection
-        try:
-            cursor = connection.cursor()
-            if self._sqlite:
-                _begin_immediate(cursor)
-            for start in range(0, len(payloads), self.CHUNK):
-                chunk = payloads[start:start + self.CHUNK]
-                cursor.execute(self._sql + self._row * (len(chunk) - 1), chunk)
-            cursor.close()
-            connection.commit()
-        except Exception:
-            self.close(invalidate=True)  # a broken connection is not reused
-            raise
+        return self._connection
+
+    def _insert(self, cursor: Any, into: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        row = "(" + ", ".join([self._mark] * len(rows[0])) + ")"
+        for start in range(0, len(rows), self.CHUNK):
+            chunk = rows[start:start + self.CHUNK]
+            values = ", ".join([row] * len(chunk))
+            cursor.execute(f"INSERT INTO {into} VALUES {values}",
+                           [value for each in chunk for value in each])
+
+    def _reserved(self, cursor: Any, orders: set[Order]) -> set[Order]:
+        found: set[Order] = set()
+        for idsite, ids in _by_site(orders).items():
+            for start in range(0, len(ids), self.CHUNK):
+                chunk = ids[start:start + self.CHUNK]
+                marks = ", ".join([self._mark] * len(chunk))
+                cursor.execute(f"SELECT idsite, idorder FROM {ingest_order.name} WHERE idsite = "
+                               f"{self._mark} AND idorder IN ({marks})", [idsite, *chunk])
+                found.update((int(site), str(order)) for site, order in cursor.fetchall())
+        return found
 
     def close(self, *, invalidate: bool = False) -> None:
         connection, self._connection = self._connection, None
@@ -201,6 +250,13 @@ class QueueWriter:
                 connection.invalidate()
             else:
                 connection.close()
+
+
+def _by_site(orders: Iterable[Order]) -> dict[int, list[str]]:
+    sites: dict[int, list[str]] = {}
+    for idsite, idorder in orders:
+        sites.setdefault(idsite, []).append(idorder)
+    return sites
 
 
 def _begin_immediate(cursor: Any, timeout: float = 30.0) -> None:
@@ -223,48 +279,22 @@ def _begin_immediate(cursor: Any, timeout: float = 30.0) -> None:
 
 
 def enqueue(engine: Engine, payloads: list[str]) -> None:
+    """Queue payloads in one transaction (tools and benchmarks; the server groups them)."""
     with engine.begin() as conn:
         conn.execute(ingest_queue.insert(), [{"payload": p} for p in payloads])
 
 
-def reserve_and_enqueue(store: QueueStore, payload: str,
-                        orders: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
-    """One transaction: refuse known order ids, else reserve them and queue the payload."""
-    for _attempt in range(3):
-        try:
-            recorded = recorded_orders(store.main, orders)
-            if recorded:
-                return recorded
-            with store.engine.begin() as conn:
-                conflicts = known_orders(conn, orders)
-                if conflicts:
-                    return conflicts
-                conn.execute(ingest_order.insert(),
-                             [{"idsite": s, "idorder": o} for s, o in set(orders)])
-                conn.execute(ingest_queue.insert().values(payload=payload))
-            return set()
-        except sa.exc.IntegrityError:
-            continue  # another process reserved one of them meanwhile: look again
-    with store.engine.connect() as conn:
-        return known_orders(conn, orders) or set(orders)
-
-
-def known_orders(conn: Connection, orders: Iterable[tuple[int, str]],
-                 table: sa.Table = ingest_order) -> set[tuple[int, str]]:
-    """The order ids among `orders` that `table` (reservations by default) holds."""
-    found: set[tuple[int, str]] = set()
-    for idsite, idorder in set(orders):
-        query = sa.select(table.c.idsite).where(
-            table.c.idsite == idsite, table.c.idorder == idorder).limit(1)
-        if conn.execute(query).first() is not None:
-            found.add((idsite, idorder))
-    return found
-
-
-def recorded_orders(main: Engine, orders: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
+def recorded_orders(main: Engine, orders: Iterable[Order]) -> set[Order]:
     """Order ids already in the raw log (e.g. imported before reservations existed)."""
+    found: set[Order] = set()
     with main.connect() as conn:
-        return known_orders(conn, orders, log_conversion)
+        for idsite, ids in _by_site(set(orders)).items():
+            for start in range(0, len(ids), QueueWriter.CHUNK):
+                query = sa.select(log_conversion.c.idsite, log_conversion.c.idorder).where(
+                    log_conversion.c.idsite == idsite,
+                    log_conversion.c.idorder.in_(ids[start:start + QueueWriter.CHUNK]))
+                found.update((int(row[0]), str(row[1])) for row in conn.execute(query))
+    return found
 
 
 def take_batch(conn: Connection, limit: int, *, after: int = 0) -> list[tuple[int, str]]:

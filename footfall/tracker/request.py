@@ -36,6 +36,7 @@ LOCATION_PARAMS = ("country", "region", "city", "lat", "long")
 _PRIVILEGED_NAMES = ("cip", *LOCATION_PARAMS)
 _CONTROL = str.maketrans("", "", "\r\n\0")
 _LEADING_INT = re.compile(r"^\s*([+-]?\d+)")
+_UNIX_TIME = re.compile(r"\d+(\.\d+)?")
 
 
 def text(params: Params, name: str, default: str = "") -> str:
@@ -264,7 +265,7 @@ def _hit_time(params: Params, now: float, window: int) -> tuple[float, bool, boo
 def parse_timestamp(raw: str) -> float | None:
     """UNIX seconds, or a date/time read as UTC ('2024-05-01 13:45:00', ISO 8601)."""
     try:
-        if re.fullmatch(r"\d+(\.\d+)?", raw):
+        if _UNIX_TIME.fullmatch(raw):
             value = float(raw)
             return value / 1000 if value > 1e11 else value  # milliseconds tolerated
         parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))

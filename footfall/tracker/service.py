@@ -101,7 +101,11 @@ class TrackerService:
         memory and it carries no goal, custom action or privileged parameter to check."""
         if hit.ca or hit.idgoal > 0 or (hit.privileged and self.require_auth):
             return False
-        fresh, site = self.sites.cached(hit.idsite)
+        return self.site_known(hit.idsite)
+
+    def site_known(self, idsite: int) -> bool:
+        """The site exists, as far as memory knows (False: ask `site_exists`)."""
+        fresh, site = self.sites.cached(idsite)
         return fresh and site is not None
 
     async def site_exists(self, idsite: int) -> bool:
