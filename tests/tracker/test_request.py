@@ -31,6 +31,20 @@ def test_checked_params_fall_back_to_php_rules_for_odd_names() -> None:
     assert form.without_token("a=1&token_auth=secret&b=2") == "a=1&b=2"
 
 
+@pytest.mark.parametrize("query", [
+    "idsite=1&rec=1&url=x&&send_image=0", "id%73ite=5&rec=1", "idsite=1&=2", "idsite.x=1&rec=1",
+    "idsite=1&rec=1&%C3%A9=1", "a-b=1&idsite=3&pf_net=7&cid=0123456789abcdef&ca",
+    "idsite=1&idsite=2&idsite", " idsite=4&rec=1", "idsite=1&url=a%26b&search=q+x",
+])
+def test_checked_params_agree_with_the_php_decoder(query: str) -> None:
+    """The fast path decodes only the checked names, with the values PHP would give."""
+    checked = form.checked_params(query)
+    full = form.parse_query(query)
+    assert {name: full[name] for name in checked} == checked
+    wanted = form.CHECKED_PARAMS | (form.CUSTOM_ACTION_PARAMS if "ca" in full else set())
+    assert {name for name in full if name in wanted or name.startswith("pf_")} <= set(checked)
+
+
 def test_bulk_items_strings_objects_and_switches() -> None:
     body = (b'{"requests":["?idsite=1&rec=1","no-query",{"idsite":1,"e_v":2.5,'
             b'"ec_items":[["s","n","c",1,1]],"bots":true},7],"send_image":"0","token_auth":"t"}')
