@@ -127,39 +127,42 @@ def attach(call: ApiCall, report: Any, site: Any, result: Any, answer: Answer) -
     return result
 
 
+Matches = list[tuple[Series, periods.Period, Any]]
+
+
 def _pair_up(result: Any, answers: list[tuple[Series, periods.PeriodSelection, Any]]
-             ) -> list[tuple[Any, list[tuple[Series, periods.Period, Any]]]]:
-    """Each row of the result with, per series, the matching row of that series' answer."""
-    if isinstance(result, Map):
-        pairs: list[tuple[Any, list[tuple[Series, periods.Period, Any]]]] = []
-        for index, key in enumerate(result.entries):
-            children = []
-            for series, selection, found in answers:
-                values = list(found.entries.values()) if isinstance(found, Map) else []
-                period = selection.periods[index] if index < len(selection.periods) else \
-                    selection.periods[-1]
-                children.append((series, selection, _child(values, index), period))
-            result.entries[key] = _ensure_holder(result.entries[key])
-            pairs.extend(_pair_one(result.entries[key],
-                                   [(s, p, f) for s, _, f, p in children]))
-        return pairs
-    return _pair_one(_ensure_holder(result) if isinstance(result, Simple) else result,
-                     [(s, sel.single, f) for s, sel, f in answers])
+             ) -> list[tuple[Any, Matches]]:
+    """Each row of the result with, per series, the matching row of that series' answer;
+    several periods are paired in order (the n-th period with each series' n-th)."""
+    if not isinstance(result, Map):
+        holder = _ensure_holder(result)
+        return _pair_one(holder, [(s, sel.single, found) for s, sel, found in answers])
+    pairs: list[tuple[Any, Matches]] = []
+    for index, key in enumerate(result.entries):
+        result.entries[key] = holder = _ensure_holder(result.entries[key])
+        matches = [(series, _nth(selection.periods, index), _nth(_tables(found), index))
+                   for series, selection, found in answers]
+        pairs.extend(_pair_one(holder, matches))
+    return pairs
 
 
-def _child(values: list[Any], index: int) -> Any:
-    return values[index] if index < len(values) else None
+def _tables(found: Any) -> list[Any]:
+    return list(found.entries.values()) if isinstance(found, Map) else []
+
+
+def _nth(items: Any, index: int) -> Any:
+    """The index-th item; the last one (periods) or None (tables) past the end."""
+    if index < len(items):
+        return items[index]
+    return items[-1] if items and isinstance(items[0], periods.Period) else None
 
 
 def _ensure_holder(value: Any) -> Any:
     """An empty simple table still carries its comparisons (Matomo adds an empty row)."""
-    if isinstance(value, Simple) or value in ([], None):
-        return value if isinstance(value, Simple) else Simple({})
-    return value
+    return Simple({}) if value is None or value == [] else value
 
 
-def _pair_one(holder: Any, answers: list[tuple[Series, periods.Period, Any]]
-              ) -> list[tuple[Any, list[tuple[Series, periods.Period, Any]]]]:
+def _pair_one(holder: Any, answers: Matches) -> list[tuple[Any, Matches]]:
     if isinstance(holder, Simple):
         return [(holder, [(s, p, _simple_columns(found)) for s, p, found in answers])]
     if not isinstance(holder, DataTable):
