@@ -38,13 +38,13 @@ def php_float(value: Any) -> float:
     return float(match.group(0)) if match else 0.0
 
 
-def _report(module: str, action: str) -> Any:
+def _report(module: str, action: str, idsite: int) -> Any:
     from footfall.api.api_meta import find_report_definition
 
     report = find_report_definition(module, action)
     if report is None:
-        raise BadRequest(f"Requested report {module}.{action} not found in the list of "
-                         "available reports.")
+        raise BadRequest(f"Requested report {module}.{action} for Website id={idsite} not "
+                         "found in the list of available reports.")
     if not report.dimension:
         raise BadRequest(f"Reports like {module}.{action} which do not have a dimension are "
                          "not supported by row evolution")
@@ -216,12 +216,12 @@ def _labels_seen(data: Map, limit: int) -> list[str]:
 @api_method("API.getRowEvolution", access="view")
 def get_row_evolution(call: ApiCall) -> Any:
     """A report row's metrics over the requested periods (one label or several)."""
-    params.integer(call.params, "idSite")
+    idsite = params.integer(call.params, "idSite")
     module = str(params.required(call.params, "apiModule"))
     action = str(params.required(call.params, "apiAction"))
     params.required(call.params, "period")
     params.required(call.params, "date")
-    report = _report(module, action)
+    report = _report(module, action, idsite)
     method = f"{module}.{action}"
     raw = call.params.get("label")
     labels = ([str(v) for v in raw] if isinstance(raw, list)
