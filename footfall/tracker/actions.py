@@ -12,9 +12,9 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from footfall.db.dialects import insert_returning_ids
 from footfall.db.schema import log_action
 from footfall.tracker.form import Params, decode_component
+from footfall.tracker.many_rows import InsertWithIds
 from footfall.tracker.request import TrackingRequest, integer, text
 from footfall.tracker.urls import (
     UrlFilter,
@@ -73,15 +73,16 @@ def classify(hit: TrackingRequest, *, url_filter: UrlFilter, sitesearch: bool,
     site search > pageview. None for hits without one (goal, ecommerce, ping, bare ca=1)."""
     if hit.ping or hit.idgoal >= 0:
         return None
-    download, link = hit.get("download").strip(), hit.get("link").strip()
-    if download:
-        return _link_action(DOWNLOAD_KIND, download, DOWNLOAD)
-    if link:
-        return _link_action(OUTLINK_KIND, link, OUTLINK)
-    if hit.get("e_c").strip() and hit.get("e_a").strip():
-        return _event(hit, url_filter)
-    if hit.get("c_n").strip():
-        return _content(hit, url_filter)
+    if not _LINK_EVENT_CONTENT.isdisjoint(hit.params):  # most hits: none of them
+        download, link = hit.get("download").strip(), hit.get("link").strip()
+        if download:
+            return _link_action(DOWNLOAD_KIND, download, DOWNLOAD)
+        if link:
+            return _link_action(OUTLINK_KIND, link, OUTLINK)
+        if hit.get("e_c").strip() and hit.get("e_a").strip():
+            return _event(hit, url_filter)
+        if hit.get("c_n").strip():
+            return _content(hit, url_filter)
     if sitesearch:
         search = _site_search(hit, search_params, category_params)
         if search is not None:
@@ -91,8 +92,14 @@ def classify(hit: TrackingRequest, *, url_filter: UrlFilter, sitesearch: bool,
     return _pageview(hit, url_filter)
 
 
+_LINK_EVENT_CONTENT = frozenset({"download", "link", "e_c", "c_n"})
+_PRODUCT_VIEW = frozenset({"_pks", "_pkn", "_pkc", "_pkp"})
+
+
 def add_product_view(action: Action, hit: TrackingRequest) -> None:
     """`_pks`/`_pkn`/`_pkc`/`_pkp` (reference §8.1) on whatever action the hit makes."""
+    if _PRODUCT_VIEW.isdisjoint(hit.params):
+        return
     sku, name = hit.get("_pks").strip(), hit.get("_pkn").strip()
     if sku:
         action.refs["idaction_product_sku"] = ActionName(sku[:_NAME_LIMIT], ECOMMERCE_SKU)
@@ -145,9 +152,10 @@ def _pageview(hit: TrackingRequest, url_filter: UrlFilter) -> Action:
     action.refs["idaction_url"] = _page_url_ref(hit.url, url_filter, PAGE_URL)
     action.refs["idaction_name"] = title if title is not None else 0
     action.values.update(hit.performance)
-    bandwidth = hit.get_int("bw_bytes", -1)
-    if bandwidth >= 0 and "bw_bytes" in hit.params:
-        action.values["bandwidth"] = bandwidth
+    if "bw_bytes" in hit.params:
+        bandwidth = hit.get_int("bw_bytes", -1)
+        if bandwidth >= 0:
+            action.values["bandwidth"] = bandwidth
     return action
 
 
@@ -184,6 +192,9 @@ def _content(hit: TrackingRequest, url_filter: UrlFilter) -> Action:
 
 def _site_search(hit: TrackingRequest, search_params: tuple[str, ...],
                  category_params: tuple[str, ...]) -> Action | None:
+    url = hit.url
+    if "search" not in hit.params and "?" not in url and "#" not in url:
+        return None  # no keyword parameter, and no query to find one in
     keyword = hit.get("search").strip()
     category = hit.get("search_cat").strip()
     count: int | None = hit.get_int("search_count") if hit.get("search_count").strip() else None
@@ -206,7 +217,9 @@ def _site_search(hit: TrackingRequest, search_params: tuple[str, ...],
 
 def _search_in_url(url: str, search_params: tuple[str, ...],
                    category_params: tuple[str, ...]) -> tuple[str, str, int | None] | None:
-    query = query_and_fragment(url) if url else ""
+    if "?" not in url and "#" not in url:
+        return None  # no query, no fragment: nothing to search in
+    query = query_and_fragment(url)
     if not query:
         return None
     values: dict[str, str] = {}
@@ -227,6 +240,9 @@ def _search_in_url(url: str, search_params: tuple[str, ...],
 
 def crc32(name: str) -> int:
     return zlib.crc32(name.encode("utf-8", "replace"))
+
+
+_INSERT_ACTIONS = InsertWithIds(log_action, "idaction", ("name", "hash", "type", "url_prefix"))
 
 
 class ActionStore:
@@ -277,7 +293,7 @@ class ActionStore:
         if to_insert:
             rows = [{"name": a.name, "hash": crc32(a.name), "type": a.type,
                      "url_prefix": a.url_prefix} for a in to_insert]
-            ids = insert_returning_ids(conn, log_action, log_action.c.idaction, rows)
+            ids = _INSERT_ACTIONS.execute(conn, rows)
             for action, new_id in zip(to_insert, ids, strict=True):
                 found[(action.name, action.type)] = new_id
                 self._provisional[(action.name, action.type)] = new_id

@@ -13,13 +13,16 @@ def utcnow_naive() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+_EPOCH = datetime(1970, 1, 1)
+
+
 def to_datetime(timestamp: float) -> datetime:
     """A UNIX time as the naive UTC datetime (whole seconds) the raw log stores."""
-    return datetime(1970, 1, 1) + timedelta(seconds=int(timestamp))
+    return _EPOCH + timedelta(seconds=int(timestamp))
 
 
 def to_timestamp(value: datetime) -> float:
-    return (value - datetime(1970, 1, 1)).total_seconds()
+    return (value - _EPOCH).total_seconds()
 
 
 @lru_cache(maxsize=512)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from footfall.tracker.visits import Visit
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     """One hit in the pipeline. `request` never changes; the other fields are filled by steps."""
 
@@ -46,6 +46,7 @@ class Hit:
     action_row: dict[str, Any] | None = None
     matched_goals: list[Any] | None = None  # site_config.Goal, when the action was written
 
-    @property
-    def idsite(self) -> int:
-        return self.request.idsite
+    idsite: int = 0  # the request's, set by __post_init__
+
+    def __post_init__(self) -> None:
+        self.idsite = self.request.idsite

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from footfall.config import Settings
 from footfall.errors import BadRequest
+from footfall.sites import Site
 from footfall.tracker import fingerprint, form
 from footfall.tracker.actions import ActionStore
 from footfall.tracker.clock import to_datetime
@@ -65,6 +66,7 @@ class Pipeline:
             "spam_filter": bool(tracker["enable_spam_filter"]),
         }
         self._page_max = int(tracker["page_maximum_length"])
+        self._last_second = (-1, to_datetime(0))  # hits in a row often share their second
         self._visit_length = int(tracker["visit_standard_length"])
 
     def warm_up(self) -> None:
@@ -133,15 +135,17 @@ class Pipeline:
 
     def _decode(self, rows: list[tuple[int, str]]) -> list[Hit]:
         hits: list[Hit] = []
+        sites: dict[int, Site | None] = {}  # one look-up per site and batch
         for _row_id, payload in rows:
             envelope = orjson.loads(payload)
             for _index, item in envelope.get("hits", []):
-                hit = self._hit(envelope, _params(item))
+                hit = self._hit(envelope, _params(item), sites)
                 if hit is not None:
                     hits.append(hit)
         return hits
 
-    def _hit(self, envelope: dict[str, Any], params: dict[str, Any]) -> Hit | None:
+    def _hit(self, envelope: dict[str, Any], params: dict[str, Any],
+             sites: dict[int, Site | None]) -> Hit | None:
         header_referrer = envelope.get("ref", "")
         if header_referrer and not params.get("url") and not params.get("urlref"):
             params["url"] = header_referrer  # simple image tracker (reference §1.2)
@@ -153,12 +157,20 @@ class Pipeline:
             log.warning("ingest: a queued hit no longer parses; dropped")
             self.drops["invalid"] += 1
             return None
-        site = self.sites.get(request.idsite)
+        idsite = request.idsite
+        if idsite in sites:
+            site = sites[idsite]
+        else:
+            site = sites[idsite] = self.sites.get(idsite)
         if site is None:
             self.drops["unknown_site"] += 1
             return None
+        when = request.time
+        second = int(when)
+        if second != self._last_second[0]:
+            self._last_second = (second, to_datetime(second))
         return Hit(request=request, site=site, ip=envelope.get("ip", "0.0.0.0"),
-                   headers=envelope, time=request.time, server_time=to_datetime(request.time),
+                   headers=envelope, time=when, server_time=self._last_second[1],
                    user_agent=request.get("ua") or envelope.get("ua", ""))
 
     def _detect_devices(self, hits: list[Hit]) -> None:

@@ -186,8 +186,17 @@ def _referrer_matters(hit: Hit, visit: Visit, rules: VisitRules) -> bool:
 
 
 def _mentions_campaign(hit: Hit) -> bool:
-    url = hit.request.url.lower()
-    return any(f"{name}=" in url or name in hit.request.params for name in CAMPAIGN_NAME_PARAMS)
+    params = hit.request.params
+    if any(name in params for name in CAMPAIGN_NAME_PARAMS):
+        return True
+    url = hit.request.url
+    if "=" not in url:
+        return False
+    url = url.lower()
+    return any(mention in url for mention in _CAMPAIGN_MENTIONS)
+
+
+_CAMPAIGN_MENTIONS = tuple(f"{name}=" for name in CAMPAIGN_NAME_PARAMS)
 
 
 def _visit_referrer(visit: Visit) -> ReferrerInfo:

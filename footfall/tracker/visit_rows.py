@@ -123,9 +123,10 @@ def continue_visit(visit: Visit, hit: Hit, referrer: ReferrerInfo | None) -> Non
         resolution = hit.visit_columns.get("config_resolution")
         if resolution and resolution != "unknown":
             row["config_resolution"] = resolution
-    for column, value in hit.visit_columns.items():
-        if column.startswith("location_") and hit.request.privileged and column in _OVERRIDES:
-            row[column] = value
+    if hit.request.privileged:
+        for column, value in hit.visit_columns.items():
+            if column in _OVERRIDES:
+                row[column] = value
     row.update(hit.visit_dimensions)
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from footfall.db.dialects import insert_ignore, insert_returning_ids
+from footfall.db.dialects import insert_ignore
 from footfall.db.schema import (
     archive_invalidation,
     log_action,
@@ -28,6 +28,7 @@ from footfall.db.schema import (
     site,
 )
 from footfall.tracker.clock import utcnow_naive
+from footfall.tracker.many_rows import InsertWithIds, ManyRows
 from footfall.tracker.visits import Visit
 
 ACTION_COLUMNS = tuple(c.name for c in log_link_visit_action.columns if c.name != "idlink_va")
@@ -50,58 +51,10 @@ _SET_TIME_SPENT = log_link_visit_action.update().where(
     time_spent=sa.bindparam("b_time_spent"))
 
 
-class RowInsert:
-    """A plain INSERT of many rows given as dicts (a missing key is NULL).
-
-    On SQLite the statement is compiled once and the rows go to the driver as tuples,
-    through the columns' own bind processors: SQLAlchemy's per-row parameter
-    handling would otherwise cost more than SQLite's insert itself. Other engines
-    keep SQLAlchemy's executemany (its multi-row VALUES batches suit a network).
-    """
-
-    def __init__(self, table: sa.Table, columns: tuple[str, ...]) -> None:
-        self.table = table
-        self.columns = columns
-        self._sqlite: tuple[str, tuple[tuple[int, Any], ...]] | None = None
-
-    def execute(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
-        if conn.dialect.name != "sqlite":
-            conn.execute(self.table.insert(), [{name: row.get(name) for name in self.columns}
-                                               for row in rows])
-            return
-        if self._sqlite is None:
-            self._sqlite = self._compile(conn)
-        sql, processors = self._sqlite
-        columns = self.columns
-        values = []
-        for row in rows:
-            if processors:
-                listed = list(map(row.get, columns))
-                for index, process in processors:
-                    if listed[index] is not None:
-                        listed[index] = process(listed[index])
-                values.append(tuple(listed))
-            else:
-                values.append(tuple(map(row.get, columns)))
-        conn.exec_driver_sql(sql, values)
-
-    def _compile(self, conn: Connection) -> tuple[str, tuple[tuple[int, Any], ...]]:
-        dialect = conn.dialect
-        compiled = self.table.insert().compile(dialect=dialect, column_keys=list(self.columns))
-        assert compiled.positiontup is not None
-        order = {name: index for index, name in enumerate(compiled.positiontup)}
-        if [order[name] for name in self.columns] != list(range(len(self.columns))):
-            raise RuntimeError(f"unexpected column order in {compiled.string[:80]}")
-        processors = []
-        for index, name in enumerate(self.columns):
-            column_type = self.table.c[name].type
-            process = column_type.dialect_impl(dialect).bind_processor(dialect)
-            if process is not None:
-                processors.append((index, process))
-        return compiled.string, tuple(processors)
-
-
-_ACTION_INSERT = RowInsert(log_link_visit_action, ACTION_COLUMNS)
+_ACTION_INSERT = ManyRows.insert(log_link_visit_action, ACTION_COLUMNS)
+_ACTION_INSERT_WITH_IDS = InsertWithIds(log_link_visit_action, "idlink_va", ACTION_COLUMNS)
+_VISIT_INSERT = InsertWithIds(log_visit, "idvisit", VISIT_COLUMNS)
+_VISIT_UPDATE = ManyRows(_UPDATE_VISIT, (*MUTABLE_VISIT_COLUMNS, "b_idvisit"))
 
 
 class PendingAction:
@@ -159,10 +112,8 @@ class BatchWriter:
         if not self._new_visits:
             return
         visits, self._new_visits = self._new_visits, []
-        rows = [{name: visit.row.get(name) for name in VISIT_COLUMNS} for visit in visits]
-        for visit, new_id in zip(visits, insert_returning_ids(self.conn, log_visit,
-                                                              log_visit.c.idvisit, rows),
-                                 strict=True):
+        ids = _VISIT_INSERT.execute(self.conn, [visit.row for visit in visits])
+        for visit, new_id in zip(visits, ids, strict=True):
             visit.idvisit = new_id
             if self._remember is not None:
                 self._remember(visit)
@@ -170,14 +121,9 @@ class BatchWriter:
     def _update_dirty_visits(self) -> None:
         if not self._dirty:
             return
-        rows = []
-        for visit in self._dirty.values():
-            row = visit.row
-            values = {name: row.get(name) for name in MUTABLE_VISIT_COLUMNS}
-            values["b_idvisit"] = visit.idvisit
-            rows.append(values)
+        rows = [{**visit.row, "b_idvisit": visit.idvisit} for visit in self._dirty.values()]
         self._dirty.clear()
-        self.conn.execute(_UPDATE_VISIT, rows)
+        _VISIT_UPDATE.execute(self.conn, rows)
 
     # -- actions and conversions -------------------------------------------------------
 
@@ -213,10 +159,7 @@ class BatchWriter:
             rows.append(values)
             pending.visit.forget_pending()
         if any(pending.wants_id for pending in actions):
-            ids = insert_returning_ids(self.conn, log_link_visit_action,
-                                       log_link_visit_action.c.idlink_va,
-                                       [{name: row.get(name) for name in ACTION_COLUMNS}
-                                        for row in rows])
+            ids = _ACTION_INSERT_WITH_IDS.execute(self.conn, rows)
             for pending, new_id in zip(actions, ids, strict=True):
                 pending.idlink_va = new_id
                 if pending.is_last_of_visit:
