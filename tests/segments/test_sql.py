@@ -9,7 +9,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from footfall import testing
-from footfall.db.schema import custom_dimensions, log_link_visit_action, log_visit
+from footfall.db.schema import (
+    custom_dimensions,
+    log_conversion,
+    log_link_visit_action,
+    log_visit,
+)
 from footfall.segments import SegmentError, parse_segment
 from footfall.segments.segment import site_dimensions
 from tests.archive.rawlog import Hit, RawLog
@@ -135,3 +140,32 @@ def test_custom_dimensions_use_the_sites_slot(world: World) -> None:
     assert world.visits("dimension4==gold") == {world.a}
     with pytest.raises(SegmentError, match="'dimension2' is not a supported segment"):
         world.visits("dimension2==gold")
+
+
+def test_conversion_conditions_select_visits_with_such_a_conversion(world: World) -> None:
+    with world.engine.begin() as conn:
+        conn.execute(log_conversion.insert().values(
+            idvisit=world.b, idsite=world.idsite, idvisitor=bytes.fromhex("bb" + "0" * 14),
+            server_time=T, idgoal=3, buster=0, idorder="O-7", url="http://example.org/"))
+    assert world.visits("visitConvertedGoalId==3") == {world.b}
+    assert world.visits("visitConvertedGoalId!=3") == {world.a, world.c}
+    assert world.visits("orderId==O-7") == {world.b}
+    assert [v for v, _ in world.actions("visitConvertedGoalId==3")] == [world.b]
+
+
+def test_action_scoped_custom_dimensions_filter_action_rows(world: World) -> None:
+    with world.engine.begin() as conn:
+        conn.execute(custom_dimensions.insert().values(
+            idcustomdimension=1, idsite=world.idsite, name="Section", index=3, scope="action",
+            active=1))
+        conn.execute(log_link_visit_action.update().where(
+            log_link_visit_action.c.idvisit == world.a,
+            log_link_visit_action.c.time_spent_ref_action == 0).values(custom_dimension_3="top"))
+    segment = parse_segment("dimension1==top", site_dimensions(world.engine, [world.idsite]))
+    assert segment is not None
+    table = log_link_visit_action
+    with world.engine.connect() as conn:
+        rows = conn.execute(sa.select(table.c.idvisit).where(
+            segment.action_condition(table))).scalars().all()
+    assert rows == [world.a]
+    assert world.visits("dimension1==top") == {world.a}
