@@ -115,8 +115,10 @@ def format_for_report_display(name: str, value: Any, currency: str) -> Any:
     if "time" in name and "generation" not in name:
         total = int(round(float(value)))
         return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+    if name.endswith("_trend"):  # -1/0/1 beside an evolution (MultiSites)
+        return value
+    if is_percent_metric(name) or name.endswith("_rate"):  # revenue_evolution is a percent
+        return format_percent(value)
     if "revenue" in name or "price" in name:
         return format_money(value, currency)
-    if is_percent_metric(name) or name.endswith("_rate"):
-        return format_percent(value)
     return value

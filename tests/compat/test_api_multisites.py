@@ -158,3 +158,13 @@ def test_format_metrics_all_formats_revenue_and_evolutions(several_days: Scenari
     raw = several_days.json("MultiSites.getAll", period="month", date="2011-01-10",
                             format_metrics=0)
     assert raw[0]["visits_evolution"] == -0.333 and raw[0]["revenue"] == 0
+
+
+def test_processed_report_of_the_dashboard(several_days: Scenario) -> None:
+    answer = several_days.json("API.getProcessedReport", apiModule="MultiSites",
+                               apiAction="getOne", idSite=1, period="day", date="2010-12-15")
+    assert answer["metadata"]["name"] == "Single Website dashboard"
+    data = answer["reportData"]
+    assert (data["nb_visits"], data["revenue"], data["revenue_evolution"],
+            data["revenue_evolution_trend"]) == (2, "$0", "0%", 0)
+    assert answer["columns"]["visits_evolution"] == "Visits Evolution"
