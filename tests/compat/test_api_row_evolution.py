@@ -134,3 +134,15 @@ def test_bad_parameters_get_matomo_errors(several_days: Scenario) -> None:
     anonymous = several_days.server.client.get(several_days.server.url("/index.php"), params={
         "module": "API", "method": "API.getRowEvolution", "format": "json", **SOCIALS})
     assert anonymous.status_code == 401
+
+
+def test_nested_page_urls_and_folders(several_days: Scenario) -> None:
+    leaf = several_days.json("API.getRowEvolution", apiModule="Actions", apiAction="getPageUrls",
+                             label="sub1>sub2>sub3>/news", **DAYS)
+    assert leaf["label"] == "example.org/sub1/sub2/sub3/news"
+    assert leaf["reportData"]["2010-12-14"][0]["nb_hits"] == 1
+    folder = several_days.json("API.getRowEvolution", apiModule="Actions",
+                               apiAction="getPageUrls", label="sub1", **DAYS)
+    # A folder has no URL: Matomo shows the site's host and the path.
+    assert folder["label"] == "piwik.net/sub1/"
+    assert folder["reportData"]["2010-12-15"][0]["nb_hits"] == 1
