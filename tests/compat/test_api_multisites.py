@@ -168,3 +168,13 @@ def test_processed_report_of_the_dashboard(several_days: Scenario) -> None:
     assert (data["nb_visits"], data["revenue"], data["revenue_evolution"],
             data["revenue_evolution_trend"]) == (2, "$0", "0%", 0)
     assert answer["columns"]["visits_evolution"] == "Visits Evolution"
+
+
+def test_segment_applies_to_every_site(several_days: Scenario) -> None:
+    answer = several_days.json("MultiSites.getAll", period="day", date="2010-12-15",
+                               segment="referrerName==Twitter", showColumns="nb_visits")
+    assert [(r["label"], r["nb_visits"]) for r in answer] == [("Site AAAAAA", 1),
+                                                              ("Site BBBBBB", 1)]
+    bad = several_days.json("MultiSites.getAll", period="day", date="2010-12-15",
+                            segment="nope==1")
+    assert bad == {"result": "error", "message": "Segment 'nope' is not a supported segment."}
