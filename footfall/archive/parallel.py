@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from concurrent.futures import Future, ThreadPoolExecutor
+from types import TracebackType
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -72,3 +73,45 @@ def run_on_connections(engine: Engine, tasks: Sequence[Task],
             for future in futures:
                 future.result()
     return [results[index] for index in range(len(tasks))]
+
+
+class Concurrent:
+    """Jobs running on their own threads and connections; `results()` waits for them."""
+
+    def __init__(self, conn: Connection, jobs: Sequence[Callable[[Connection], Any]]) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._futures: list[Future[Any]] = []
+        self._done: list[Any] | None = None
+        engine = conn.engine
+        if workers_for(engine) <= 1:
+            self._done = [job(conn) for job in jobs]
+            return
+        self._pool = ThreadPoolExecutor(len(jobs), thread_name_prefix="footfall-archive")
+        self._futures = [self._pool.submit(_on_own_connection, engine, job) for job in jobs]
+
+    def results(self) -> list[Any]:
+        if self._done is None:
+            self._done = [future.result() for future in self._futures]
+        return self._done
+
+    def __enter__(self) -> Concurrent:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_concurrently(conn: Connection, jobs: Sequence[Callable[[Connection], Any]]) -> Concurrent:
+    """Start independent read-only jobs, each on a new connection of `conn`'s engine (or, for
+    in-memory SQLite, one after the other on `conn`), while the caller goes on with `conn`.
+
+    For passes over the raw log (not the temporary copies, which only `conn` sees).
+    """
+    return Concurrent(conn, jobs)
+
+
+def _on_own_connection(engine: Engine, job: Callable[[Connection], Any]) -> Any:
+    with engine.connect() as conn:
+        return job(conn)

@@ -67,8 +67,13 @@ def action_filter(idsite: int, start: datetime, end: datetime, segment: Any = No
                              log_link_visit_action.c.server_time >= start,
                              log_link_visit_action.c.server_time < end]
     if segment is not None:
-        # Positive action-level conditions filter the action rows themselves (Matomo).
-        conditions.append(segment.action_condition(log_link_visit_action))
+        # Positive action-level conditions filter the action rows themselves (Matomo); the
+        # rest is asked once of each visit having actions in the window.
+        day = log_link_visit_action.alias("segment_day")
+        visits_of_rows = sa.select(day.c.idvisit).where(
+            day.c.idsite == idsite, day.c.server_time >= start, day.c.server_time < end)
+        conditions.append(segment.action_condition(log_link_visit_action,
+                                                   visits_of_rows=visits_of_rows))
     return conditions
 
 
@@ -112,6 +117,11 @@ class DaySources:
                                                      self.segment))
             self.conn.commit()
         return self._actions
+
+    def action_conditions(self) -> list[Any]:
+        """WHERE conditions on log_link_visit_action for the day's actions (segment included),
+        for passes that read the log itself rather than this connection's copy."""
+        return action_filter(self.idsite, self.start, self.end, self.segment)
 
     @property
     def has_visits(self) -> bool:

@@ -3,7 +3,9 @@
 Per URL or name id: hits, visits and visitors (actions grouped by id), time spent
 (the next action's `time_spent_ref_action`, grouped by the `_ref` id), entry and
 exit metrics (visits grouped by their entry/exit ids). The names and types of
-the ids come from log_action in one lookup.
+the ids come from log_action in one lookup. The passes over the actions are the
+archive's largest sorts: they read the log on connections of their own, at the
+same time as each other and as the rest of the day's work.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from footfall.archive.archiver import DayContext
-from footfall.db.schema import log_action
+from footfall.archive.parallel import run_concurrently
+from footfall.db.schema import log_action, log_link_visit_action
 from footfall.reports.metrics import as_number
 from footfall.reports.rollup import VisitGroups
 
@@ -48,44 +51,52 @@ class DayActions:
 
 
 def aggregate_day(ctx: DayContext) -> DayActions:
-    a, v = ctx.actions.c, ctx.visits.c
+    """The three passes over the day's actions run on their own connections, straight from
+    the log (no copy to make), while this one groups the visits by entry and exit page."""
     day = DayActions()
-    day.by_url = _hits(ctx, a.idaction_url)
-    day.by_name, day.no_result = _name_hits(ctx)
-    day.url_time, day.name_time = _time_spent(ctx)
-    day.entry_url, day.entry_name = _ends(ctx, v.visit_entry_idaction_url,
-                                          v.visit_entry_idaction_name, ENTRY_METRICS_OF)
-    day.exit_url, day.exit_name = _ends(ctx, v.visit_exit_idaction_url,
-                                        v.visit_exit_idaction_name, EXIT_METRICS_OF)
-    day.categories = _categories(ctx)
+    log, where = log_link_visit_action, ctx.sources.action_conditions()
+    with run_concurrently(ctx.conn, [
+        lambda conn: _hits(conn, log, where, log.c.idaction_url),
+        lambda conn: _name_hits(conn, log, where),
+        lambda conn: (_time_spent(conn, log, where), _categories(conn, log, where)),
+    ]) as passes:
+        v = ctx.visits.c
+        day.entry_url, day.entry_name = _ends(ctx, v.visit_entry_idaction_url,
+                                              v.visit_entry_idaction_name, ENTRY_METRICS_OF)
+        day.exit_url, day.exit_name = _ends(ctx, v.visit_exit_idaction_url,
+                                            v.visit_exit_idaction_name, EXIT_METRICS_OF)
+        day.by_url, (day.by_name, day.no_result), ((day.url_time, day.name_time),
+                                                   day.categories) = passes.results()
     ids = set().union(day.by_url, day.by_name, day.entry_url, day.entry_name, day.exit_url,
                       day.exit_name) - {0}
     day.names = action_names(ctx.conn, ids)
     return day
 
 
-def _hits(ctx: DayContext, key: Any, *where: Any) -> dict[int, Metrics]:
-    a = ctx.actions.c
+def _hits(conn: Connection, actions: sa.FromClause, where: list[Any],
+          key: Any) -> dict[int, Metrics]:
+    a = actions.c
     query = (sa.select(key, sa.func.count(), sa.func.count(sa.distinct(a.idvisit)),
                        sa.func.count(sa.distinct(a.idvisitor)))
-             .select_from(ctx.actions).where(key.is_not(None), *where).group_by(key))
+             .select_from(actions).where(*where, key.is_not(None)).group_by(key))
     return {int(k): {"nb_visits": visits, "nb_uniq_visitors": visitors, "nb_hits": hits}
-            for k, hits, visits, visitors in ctx.conn.execute(query)}
+            for k, hits, visits, visitors in conn.execute(query)}
 
 
-def _name_hits(ctx: DayContext) -> tuple[dict[int, Metrics], dict[int, Metrics]]:
+def _name_hits(conn: Connection, actions: sa.FromClause,
+               where: list[Any]) -> tuple[dict[int, Metrics], dict[int, Metrics]]:
     """Hits per name id, and in the same pass those of site searches with no result."""
-    a = ctx.actions.c
+    a = actions.c
     empty = a.search_count == 0
     query = (sa.select(a.idaction_name, sa.func.count(), sa.func.count(sa.distinct(a.idvisit)),
                        sa.func.count(sa.distinct(a.idvisitor)),
                        sa.func.sum(sa.case((empty, 1), else_=0)),
                        sa.func.count(sa.distinct(sa.case((empty, a.idvisit)))))
-             .select_from(ctx.actions).where(a.idaction_name.is_not(None))
+             .select_from(actions).where(*where, a.idaction_name.is_not(None))
              .group_by(a.idaction_name))
     by_name: dict[int, Metrics] = {}
     no_result: dict[int, Metrics] = {}
-    for key, hits, visits, visitors, empty_hits, empty_visits in ctx.conn.execute(query):
+    for key, hits, visits, visitors, empty_hits, empty_visits in conn.execute(query):
         by_name[int(key)] = {"nb_visits": visits, "nb_uniq_visitors": visitors, "nb_hits": hits}
         if empty_hits:
             no_result[int(key)] = {"nb_visits": empty_visits, "nb_uniq_visitors": 0,
@@ -93,17 +104,18 @@ def _name_hits(ctx: DayContext) -> tuple[dict[int, Metrics], dict[int, Metrics]]
     return by_name, no_result
 
 
-def _time_spent(ctx: DayContext) -> tuple[dict[int, Any], dict[int, Any]]:
+def _time_spent(conn: Connection, actions: sa.FromClause,
+                where: list[Any]) -> tuple[dict[int, Any], dict[int, Any]]:
     """Seconds spent per page URL and per title: one GROUP BY on both `_ref` ids (sums add)."""
-    a = ctx.actions.c
+    a = actions.c
     query = (sa.select(a.idaction_url_ref, a.idaction_name_ref,
                        sa.func.sum(a.time_spent_ref_action))
-             .select_from(ctx.actions)
-             .where(sa.or_(a.idaction_url_ref != 0, a.idaction_name_ref != 0))
+             .select_from(actions)
+             .where(*where, sa.or_(a.idaction_url_ref != 0, a.idaction_name_ref != 0))
              .group_by(a.idaction_url_ref, a.idaction_name_ref))
     by_url: dict[int, Any] = {}
     by_name: dict[int, Any] = {}
-    for url_ref, name_ref, total in ctx.conn.execute(query):
+    for url_ref, name_ref, total in conn.execute(query):
         seconds = as_number(total)
         if url_ref:
             by_url[int(url_ref)] = by_url.get(int(url_ref), 0) + seconds
@@ -130,14 +142,15 @@ def _ends(ctx: DayContext, url: Any, name: Any,
         for position in (0, 1))
 
 
-def _categories(ctx: DayContext) -> dict[str, Metrics]:
-    a = ctx.actions.c
+def _categories(conn: Connection, actions: sa.FromClause, where: list[Any]) -> dict[str, Metrics]:
+    a = actions.c
     query = (sa.select(a.search_cat, sa.func.count(), sa.func.count(sa.distinct(a.idvisit)))
-             .select_from(ctx.actions)
-             .where(a.idaction_url.is_(None), a.search_cat.is_not(None), a.search_cat != "")
+             .select_from(actions)
+             .where(*where, a.idaction_url.is_(None), a.search_cat.is_not(None),
+                    a.search_cat != "")
              .group_by(a.search_cat))
     return {str(cat): {"nb_visits": visits, "nb_hits": hits}
-            for cat, hits, visits in ctx.conn.execute(query)}
+            for cat, hits, visits in conn.execute(query)}
 
 
 def action_names(conn: Connection, ids: set[int]) -> dict[int, ActionName]:
