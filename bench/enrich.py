@@ -291,6 +291,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small data set")
     parser.add_argument("--agents", type=int, default=300, help="distinct agents to parse cold")
+    parser.add_argument("--steps-only", action="store_true",
+                        help="only the per-hit figures (no new-agent parsing)")
     args = parser.parse_args()
     days, visits, repeat = (1, 400, 3) if args.quick else (2, 1500, 5)
     with scratch_database("sqlite") as (url, data_dir):
@@ -300,6 +302,10 @@ def main() -> None:
         requests = demo_requests(ids, days=days, visits_per_day=visits, end=DEMO_END)
         rows = queue_rows(requests)
         steps = steps_figures(url, data_dir, rows, requests, repeat)
+        if args.steps_only:
+            report_steps(steps)
+            emit("enrich", _figures(steps))
+            return
         agents = distinct_agents(60 if args.quick else args.agents)
         parse = parse_figures(agents)
         stall = stall_figures(url, data_dir, rows, [a + " (new)" for a in agents], batch_rows=10)
@@ -308,6 +314,33 @@ def main() -> None:
 
 def report(steps: dict[str, Any], parse: dict[str, float], stall: dict[str, float],
            agents: list[str]) -> None:
+    report_steps(steps)
+    print()
+    print(f"new user agents ({len(agents)} distinct)")
+    print(f"  parse of a new agent                   {parse['parse_ms']:8.1f} ms "
+          f"(slowest of 60: {parse['slowest_ms']:.0f} ms)")
+    print(f"  {stall['batches']} batches of 1,000 hits, {stall['new_agents']} new agents "
+          f"(one per {NEW_AGENT_EVERY * BULK} hits), recording standing in at {RECORDING_US:.0f} µs/hit:")
+    for label in ("inline", "pool"):
+        print(f"    {label:<7} waited for parses {stall[f'{label}_wait_s']:7.2f} s "
+              f"of {stall[f'{label}_total_s']:7.2f} s")
+    emit("enrich", {
+        **_figures(steps),
+        "parse_ms": round(parse["parse_ms"], 1), "slowest_parse_ms": round(parse["slowest_ms"], 1),
+        "inline_wait_s": round(stall["inline_wait_s"], 2), "pool_wait_s": round(stall["pool_wait_s"], 2),
+    })
+
+
+def _figures(steps: dict[str, Any]) -> dict[str, float]:
+    return {
+        "warm_us_per_hit": round(steps["warm_us"], 2), "cold_us_per_hit": round(steps["cold_us"], 1),
+        "baseline_us_per_hit": round(steps["baseline_us"], 2),
+        "all_steps_us_per_hit": round(steps["all_steps_us"], 2),
+        "ratio_warm_vs_baseline": round(steps["warm_us"] / steps["baseline_us"], 3),
+    }
+
+
+def report_steps(steps: dict[str, Any]) -> None:
     hits = steps["hits"]
     print(f"enrichment over {hits:,} demo hits ({steps['distinct_agents']} distinct agents, "
           f"{steps['kept']:,} kept); µs per hit")
@@ -323,23 +356,6 @@ def report(steps: dict[str, Any], parse: dict[str, float], stall: dict[str, floa
     for name, value in sorted(steps["by_step_us"].items(), key=lambda item: -item[1]):
         if value >= 0.3:
             print(f"    {name:<36} {value:8.2f}")
-    print()
-    print(f"new user agents ({len(agents)} distinct)")
-    print(f"  parse of a new agent                   {parse['parse_ms']:8.1f} ms "
-          f"(slowest of 60: {parse['slowest_ms']:.0f} ms)")
-    print(f"  {stall['batches']} batches of 1,000 hits, {stall['new_agents']} new agents "
-          f"(one per {NEW_AGENT_EVERY * BULK} hits), recording standing in at {RECORDING_US:.0f} µs/hit:")
-    for label in ("inline", "pool"):
-        print(f"    {label:<7} waited for parses {stall[f'{label}_wait_s']:7.2f} s "
-              f"of {stall[f'{label}_total_s']:7.2f} s")
-    emit("enrich", {
-        "warm_us_per_hit": round(steps["warm_us"], 2), "cold_us_per_hit": round(steps["cold_us"], 1),
-        "baseline_us_per_hit": round(steps["baseline_us"], 2),
-        "all_steps_us_per_hit": round(steps["all_steps_us"], 2),
-        "ratio_warm_vs_baseline": round(steps["warm_us"] / steps["baseline_us"], 3),
-        "parse_ms": round(parse["parse_ms"], 1), "slowest_parse_ms": round(parse["slowest_ms"], 1),
-        "inline_wait_s": round(stall["inline_wait_s"], 2), "pool_wait_s": round(stall["pool_wait_s"], 2),
-    })
 
 
 if __name__ == "__main__":

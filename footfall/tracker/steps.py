@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from datetime import time as clock_time
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -89,21 +89,29 @@ class _SiteRules:
         self.across = bool(ctx.settings.get("Tracker", "enable_fingerprinting_across_websites",
                                             idsite=site.idsite))
         self.daily = config.rules.new_after_midnight and not self.across
-        self.salt_names: dict[date, str] = {}
-        self.dimensions = tuple(config.dimensions.values())
+        self.last_day: tuple[int | None, date | None, str] = (None, None, "")
+        # (id, column, visit scope, dimension) of the custom dimensions
+        self.dimensions = tuple((d.idcustomdimension, d.column, d.scope == "visit", d)
+                                for d in config.dimensions.values())
+        self.geo = ctx.geo
+        self.locations_shared = ctx.geo.by_language_only
 
     def fits(self, ctx: StepContext) -> bool:
         return (self.config is ctx.config and self.referrers is ctx.referrers
-                and self.settings is ctx.settings
+                and self.settings is ctx.settings and self.geo is ctx.geo
                 and self.global_lists == (ctx.global_excluded_ips, ctx.global_excluded_agents))
 
-    def salt_name(self, day: date) -> str:
-        name = self.salt_names.get(day)
-        if name is None:
-            if len(self.salt_names) > 1000:
-                self.salt_names.clear()
-            name = self.salt_names[day] = f"fingerprint_salt_{self.config.site.idsite}_{day.isoformat()}"
-        return name
+    def day_of(self, timestamp: float) -> tuple[date | None, str | None]:
+        """The site's local date of a hit and the name of that day's fingerprint salt
+        (the last quarter hour's answer is kept: hits come in time order)."""
+        quarter = int(timestamp // _QUARTER)
+        if quarter != self.last_day[0]:
+            day = _local_day(timestamp, self.config.site.timezone)
+            name = f"fingerprint_salt_{self.config.site.idsite}_{day.isoformat()}"
+            if _quarter_day(quarter, self.config.site.timezone) is None:
+                return day, name  # midnight falls inside this quarter: not kept
+            self.last_day = (quarter, day, name)
+        return self.last_day[1], self.last_day[2]
 
 
 _RULES: dict[int, _SiteRules] = {}
@@ -222,10 +230,15 @@ def put_visitor_ids(ctx: StepContext, hit: Hit) -> str | None:
 
 def put_ip(ctx: StepContext, hit: Hit) -> str | None:
     cip = hit.request.cip
-    ip = cip if cip and is_valid_ip(cip) else hit.ip
-    hit.ip = ip if ip is cip or is_valid_ip(ip) else "0.0.0.0"
-    hit.location_ip = ip_to_bytes(mask_ip(hit.ip, ctx.mask_bytes))  # both memoised
+    found = (cip and _address(cip, ctx.mask_bytes)) or _address(hit.ip, ctx.mask_bytes)
+    hit.ip, hit.location_ip = found or _address("0.0.0.0", ctx.mask_bytes)
     return None
+
+
+@lru_cache(maxsize=65_536)
+def _address(ip: str, mask_bytes: int) -> tuple[str, bytes] | None:
+    """(the address, its masked binary form for location_ip); None if `ip` is none."""
+    return (ip, ip_to_bytes(mask_ip(ip, mask_bytes))) if is_valid_ip(ip) else None
 
 
 def put_language(ctx: StepContext, hit: Hit) -> str | None:
@@ -238,8 +251,8 @@ def put_config_id(ctx: StepContext, hit: Hit) -> str | None:
     device = hit.device
     rules = _rules(ctx)
     salts, conn = ctx.salts, ctx.conn
-    day = _local_day(hit.time, hit.site.timezone) if rules.daily else None
-    daily_salt = salts.get(conn, rules.salt_name(day)) if day is not None else None
+    day, salt_name = rules.day_of(hit.time) if rules.daily else (None, None)
+    daily_salt = salts.get(conn, salt_name) if salt_name is not None else None
     instance_salt = salts.get(conn, fingerprint.INSTANCE_SALT_OPTION)
     flags = _plugin_flags(hit.request.params)
     # A visitor's hits repeat the same inputs: the hash is memoised on all of them.
@@ -320,8 +333,12 @@ def put_visit_columns(ctx: StepContext, hit: Hit) -> str | None:
     # The device, flag, resolution and language columns are memoised: few visitors'
     # combinations exist (the device is part of the key by identity: the detector
     # hands out one object per agent, and the memo keeps it alive).
+    # Without a location database the location depends on the language alone, and is
+    # shared too; with one it is looked up (memoised by the locator) per hit.
+    shared_location = _rules(ctx).locations_shared
     memo = resolution is None or isinstance(resolution, str)  # not an array parameter
-    key = (id(device), _plugin_flags(params), resolution if memo else None, hit.browser_lang)
+    key = (id(device), _plugin_flags(params), resolution if memo else None, hit.browser_lang,
+           hit.accept_language if shared_location else None)
     shared = _SHARED_COLUMNS.get(key) if memo else None
     if shared is None or shared[0] is not device:
         columns = device.columns() if device is not None else {}
@@ -329,17 +346,20 @@ def put_visit_columns(ctx: StepContext, hit: Hit) -> str | None:
             columns[column] = 1 if value == 1 else 0
         columns["config_resolution"] = (request.get("res").strip() or "unknown")[:9]
         columns["location_browser_lang"] = hit.browser_lang[:20]
+        if shared_location:
+            columns.update(ctx.geo.locate(hit.ip, hit.accept_language).columns())
         if memo:
             _remember(_SHARED_COLUMNS, key, (device, columns))
     else:
         columns = shared[1]
     columns = dict(columns)
     columns["visitor_localtime"] = _local_time(hit)
-    # Geolocation sees the real address unless configured otherwise (exclusions and
-    # config_id always do); the stored address is always the masked one.
-    geo_ip = mask_ip(hit.ip, ctx.mask_bytes) if ctx.enrich_with_masked_ip else hit.ip
-    columns.update(ctx.geo.locate(geo_ip, hit.accept_language).columns())
-    if any(name in params for name in LOCATION_PARAMS):
+    if not shared_location:
+        # Geolocation sees the real address unless configured otherwise (exclusions and
+        # config_id always do); the stored address is always the masked one.
+        geo_ip = mask_ip(hit.ip, ctx.mask_bytes) if ctx.enrich_with_masked_ip else hit.ip
+        columns.update(ctx.geo.locate(geo_ip, hit.accept_language).columns())
+    if not params.keys().isdisjoint(LOCATION_PARAMS):
         columns.update(_location_overrides(request))
     if "_cvar" in params:
         hit.visit_dimensions.update(custom_variables(request.get_json("_cvar")))
@@ -376,13 +396,15 @@ def _location_overrides(request: Any) -> dict[str, Any]:
 
 def put_dimensions(ctx: StepContext, hit: Hit) -> str | None:
     """Custom dimensions: `dimension<ID>` parameters, else the extractions (§8.4)."""
-    for dimension in _rules(ctx).dimensions:
-        value = hit.request.dimensions.get(dimension.idcustomdimension)
-        value = escape(value)[:250] if value is not None else _extract(dimension, hit)
-        if value is None:
-            continue
-        target = hit.visit_dimensions if dimension.scope == "visit" else hit.action_dimensions
-        target[dimension.column] = value
+    sent = hit.request.dimensions
+    for idcustomdimension, column, visit_scope, dimension in _rules(ctx).dimensions:
+        value = sent.get(idcustomdimension)
+        if value is not None:
+            value = escape(value)[:250]
+        elif dimension.extractions:
+            value = _extract(dimension, hit)
+        if value is not None:
+            (hit.visit_dimensions if visit_scope else hit.action_dimensions)[column] = value
     return None
 
 
@@ -442,7 +464,12 @@ def put_referrer(ctx: StepContext, hit: Hit) -> str | None:
     fragment, since only those can carry a campaign or `ignore_referrer`), the hit's
     campaign parameters and the visit being continued.
     """
-    request = hit.request
+    hit.referrer_of = partial(_referrer_of, ctx, _rules(ctx), hit.request)
+    return None
+
+
+def _referrer_of(ctx: StepContext, rules: _SiteRules, request: Any,
+                 current: ReferrerInfo | None) -> ReferrerInfo:
     params = request.params
     referrers = ctx.referrers
     campaign_name = campaign_keyword = None
@@ -454,19 +481,13 @@ def put_referrer(ctx: StepContext, hit: Hit) -> str | None:
     page_url = request.url
     referrer_url = request.urlref
     page_key = page_url if "?" in page_url or "#" in page_url else host_of(page_url)
-    rules = _rules(ctx)
-
-    def classify_for(current: ReferrerInfo | None) -> ReferrerInfo:
-        key = (rules, referrer_url, page_key, campaign_name, campaign_keyword, current)
-        answer = _ANSWERS.get(key)
-        if answer is None:
-            answer = _remember(_ANSWERS, key, _classify(
-                ctx.config, referrers, page_url, referrer_url, campaign_name, campaign_keyword,
-                current))
-        return answer
-
-    hit.referrer_of = classify_for
-    return None
+    key = (rules, referrer_url, page_key, campaign_name, campaign_keyword, current)
+    answer = _ANSWERS.get(key)
+    if answer is None:
+        answer = _remember(_ANSWERS, key, _classify(
+            rules.config, referrers, page_url, referrer_url, campaign_name, campaign_keyword,
+            current))
+    return answer
 
 
 def _classify(config: SiteConfig, referrers: ReferrerClassifier, page_url: str, referrer_url: str,

@@ -88,6 +88,11 @@ class GeoLocator:
     def has_database(self) -> bool:
         return self._city is not None
 
+    @property
+    def by_language_only(self) -> bool:
+        """No database at all: a location depends on the browser language alone."""
+        return self._city is None and self._asn is None
+
     def warm_up(self) -> None:
         _continents()
         country_from_language("en-us")
