@@ -42,19 +42,37 @@ class Segment:
         """Which rows of `visits` (log_visit or an alias of it) are in the segment."""
         return _all_of(self.expression, lambda c: _for_visit(c, visits))
 
-    def action_condition(self, actions: sa.FromClause) -> ColumnElement[bool]:
+    def action_condition(self, actions: sa.FromClause, *,
+                         visits_of_rows: sa.Select[Any] | None = None) -> ColumnElement[bool]:
         """Which rows of `actions` (log_link_visit_action or an alias) reports count.
 
-        The clauses that only test the visit become one look-up of the action's visit."""
-        visit_only = [c for c in self.expression.clauses if all(x.target.scope == VISIT for x in c)]
-        rest = Expression(tuple(c for c in self.expression.clauses if c not in visit_only))
-        conditions = [_all_of(rest, lambda c: _for_action(c, actions))] if rest.clauses else []
-        if visit_only:
+        Positive action-level conditions test the row itself; the rest (visit-level,
+        negative, conversion-level) test the row's visit. Given `visits_of_rows` (ids of the
+        visits the rows can belong to, e.g. those with actions in the day), those visit
+        tests run once per visit rather than once per row."""
+        def per_visit(clauses: tuple[tuple[Condition[SegmentDef], ...], ...]) -> Any:
             visits = log_visit.alias()
-            conditions.append(sa.select(sa.literal(1)).select_from(visits).where(
-                visits.c.idvisit == actions.c.idvisit,
-                _all_of(Expression(tuple(visit_only)), lambda c: compare(c, visits))).exists())
+            test = _all_of(Expression(clauses), lambda c: _for_visit(c, visits))
+            if visits_of_rows is None:
+                return sa.select(sa.literal(1)).select_from(visits).where(
+                    visits.c.idvisit == actions.c.idvisit, test).exists()
+            return actions.c.idvisit.in_(sa.select(visits.c.idvisit).where(
+                visits.c.idvisit.in_(visits_of_rows), test))
+
+        whole_visit = tuple(c for c in self.expression.clauses if not any(map(_on_row, c)))
+        conditions = [per_visit(whole_visit)] if whole_visit else []
+        for clause in self.expression.clauses:
+            if clause in whole_visit:
+                continue
+            on_visit = tuple(c for c in clause if not _on_row(c))
+            conditions.append(sa.or_(*(compare(c, actions) for c in clause if _on_row(c)),
+                                     *([per_visit((on_visit,))] if on_visit else [])))
         return sa.and_(*conditions)
+
+
+def _on_row(condition: Condition[SegmentDef]) -> bool:
+    """A positive action-level condition: Matomo applies it to each action row."""
+    return condition.target.scope == ACTION and not is_negative(condition)
 
 
 def _all_of(expression: Expression[SegmentDef], build: Any) -> ColumnElement[bool]:
@@ -66,13 +84,6 @@ def _for_visit(condition: Condition[SegmentDef], visits: sa.FromClause) -> Colum
     if scope == VISIT:
         return compare(condition, visits)
     return _related(condition, scope, visits.c.idvisit)
-
-
-def _for_action(condition: Condition[SegmentDef], actions: sa.FromClause) -> ColumnElement[bool]:
-    scope = condition.target.scope
-    if scope == ACTION and not is_negative(condition):
-        return compare(condition, actions)
-    return _related(condition, scope, actions.c.idvisit)
 
 
 def _related(condition: Condition[SegmentDef], scope: str, idvisit: Any) -> ColumnElement[bool]:
