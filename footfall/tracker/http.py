@@ -92,7 +92,7 @@ class TrackingEndpoint:
         if not tracker.decided_in_memory(hit):  # else: a known site, nothing to look up
             await self._authorise(tracker, hit, hit.token_auth)
         if not tracker.record_statistics:  # [Tracker] record_statistics = 0: track nothing
-            status, extra, answer = image_or_empty(hit.send_image, method)
+            status, extra, answer = image_or_empty(hit.send_image, method, tracker.images)
             return 503, extra, answer
         query = form.without_token(query)
         stored = [query, form.without_token(body)] if body else query
@@ -105,7 +105,7 @@ class TrackingEndpoint:
                                  f"{hit.idsite}")
         else:
             await tracker.committer.submit(envelope)
-        return image_or_empty(hit.send_image, method)
+        return image_or_empty(hit.send_image, method, tracker.images)
 
     async def _authorise(self, tracker: TrackerService, hit: CheckedHit, token: str,
                          writes: TokenAnswers | None = None) -> None:

@@ -106,7 +106,11 @@ class GroupCommitter:
 
     async def submit(self, payload: str) -> None:
         """Queue one request's payload; returns once it is committed."""
-        await self.submit_with_orders(payload, ())
+        assert self._wake is not None, "GroupCommitter.start() was not awaited"
+        future: asyncio.Future[set[Order]] = asyncio.get_running_loop().create_future()
+        self._pending.append(((payload, ()), future))
+        self._wake.set()
+        await future
 
     async def submit_with_orders(self, payload: str, orders: Sequence[Order]) -> set[Order]:
         """Reserve `orders` and queue `payload` in one transaction (the group's).

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+from pathlib import Path
 
 import orjson
 
@@ -51,19 +54,52 @@ PREFLIGHT_HEADERS: Headers = [
 
 
 _NO_STORE = (b"cache-control", b"no-store")
-_IS_GIF = (b"content-type", b"image/gif")
-# (send_image, is GET) -> the answer; shared, so callers must not change the lists.
-_IMAGE_ANSWERS: dict[tuple[bool, bool], tuple[int, Headers, bytes]] = {
-    (True, True): (200, [_IS_GIF, _NO_STORE], GIF),
-    (True, False): (200, [_IS_GIF], GIF),
-    (False, True): (204, [_NO_STORE], b""),
-    (False, False): (204, [], b""),
-}
+ImageAnswers = dict[tuple[bool, bool], tuple[int, Headers, bytes]]
+# Leading bytes of the formats [Tracker] custom_image may hold.
+_IMAGE_TYPES = ((b"\x89PNG\r\n\x1a\n", b"image/png"), (b"GIF87a", b"image/gif"),
+                (b"GIF89a", b"image/gif"), (b"\xff\xd8\xff", b"image/jpeg"))
 
 
-def image_or_empty(send_image: bool, method: str) -> tuple[int, Headers, bytes]:
-    """200 + GIF, or 204 when the client asked for no image; GET is never cached."""
-    return _IMAGE_ANSWERS[send_image, method == "GET"]
+def image_answers(image: bytes = GIF, content_type: bytes = b"image/gif") -> ImageAnswers:
+    """(send_image, is GET) -> the answer, built once; callers must not change the lists."""
+    kind = (b"content-type", content_type)
+    return {
+        (True, True): (200, [kind, _NO_STORE], image),
+        (True, False): (200, [kind], image),
+        (False, True): (204, [_NO_STORE], b""),
+        (False, False): (204, [], b""),
+    }
+
+
+DEFAULT_IMAGES = image_answers()
+
+
+def image_or_empty(send_image: bool, method: str,
+                   answers: ImageAnswers = DEFAULT_IMAGES) -> tuple[int, Headers, bytes]:
+    """200 + the image (the 1x1 GIF unless [Tracker] custom_image), or 204 when the client
+    asked for no image; GET is never cached."""
+    return answers[send_image, method == "GET"]
+
+
+def custom_image(value: str, base: Path) -> tuple[bytes, bytes]:
+    """[Tracker] custom_image: base64 text (it ends with '==') or an image file (relative
+    to `base`); PNG, GIF or JPEG. Returns (image, content type); ValueError otherwise."""
+    text = value.strip()
+    if text.endswith("=="):
+        try:
+            image = base64.b64decode(text, validate=True)
+        except binascii.Error as error:
+            raise ValueError(f"[Tracker] custom_image is not valid base64: {error}") from None
+    else:
+        path = Path(text).expanduser()
+        try:
+            image = (path if path.is_absolute() else base / path).read_bytes()
+        except OSError as error:
+            raise ValueError(f"[Tracker] custom_image cannot be read: {error}") from None
+    for magic, content_type in _IMAGE_TYPES:
+        if image.startswith(magic):
+            return image, content_type
+    raise ValueError("[Tracker] custom_image is no PNG, GIF or JPEG image")
 
 
 def bulk_summary(tracked: int, invalid: list[int], *, show_indices: bool,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from pathlib import Path
 from typing import Any
 
 from footfall.auth.users import has_access
@@ -17,6 +18,7 @@ from footfall.tracker.enrich.ip import client_ip
 from footfall.tracker.queue import GroupCommitter, QueueStore, last_queued_id, pending_up_to
 from footfall.tracker.registry import GoalCache, SiteCache, TokenCache
 from footfall.tracker.request import CheckedHit, check_hit
+from footfall.tracker.responses import DEFAULT_IMAGES, ImageAnswers, custom_image, image_answers
 from footfall.tracker.worker import LEASE_MS, IngestWorker
 
 log = logging.getLogger("footfall.tracker")
@@ -41,6 +43,7 @@ class TrackerService:
         self.custom_time_window = int(
             tracker["tracking_requests_require_authentication_when_custom_timestamp_newer_than"])
         self.ignore_cookie = (str(tracker["ignore_visits_cookie_name"]) + "=").encode()
+        self.images = _images(str(tracker.get("custom_image") or ""), settings.data_dir)
         general = settings.values["General"]
         self.cors_domains = list(general["cors_domains"])
         self.proxy_headers = list(general["proxy_client_headers"])
@@ -153,6 +156,17 @@ class TrackerService:
         text_headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()}
         return client_ip(peer, text_headers, proxy_client_headers=self.proxy_headers,
                          read_last_in_list=self.proxy_read_last)
+
+
+def _images(custom: str, data_dir: Path) -> ImageAnswers:
+    """The answers with an image: [Tracker] custom_image when set and valid, else the GIF."""
+    if not custom.strip():
+        return DEFAULT_IMAGES
+    try:
+        return image_answers(*custom_image(custom, data_dir))
+    except ValueError as error:
+        log.warning("%s; answering with the 1x1 GIF", error)
+        return DEFAULT_IMAGES
 
 
 def install(services: Services) -> TrackerService:
