@@ -51,13 +51,19 @@ class World:
             return set(conn.execute(query).scalars())
 
     def actions(self, definition: str) -> list[tuple[int, int | None]]:
+        """The matching action rows, the same whether visits are asked per row or per visit."""
         segment = parse_segment(definition)
         assert segment is not None
-        table = log_link_visit_action
-        query = sa.select(table.c.idvisit, table.c.idaction_url).where(
-            segment.action_condition(table)).order_by(table.c.idlink_va)
-        with self.engine.connect() as conn:
-            return [(r.idvisit, r.idaction_url) for r in conn.execute(query)]
+        table, every = log_link_visit_action, log_link_visit_action.alias()
+        found = []
+        for visits_of_rows in (None, sa.select(every.c.idvisit)):
+            query = sa.select(table.c.idvisit, table.c.idaction_url).where(
+                segment.action_condition(table, visits_of_rows=visits_of_rows)).order_by(
+                table.c.idlink_va)
+            with self.engine.connect() as conn:
+                found.append([(r.idvisit, r.idaction_url) for r in conn.execute(query)])
+        assert found[0] == found[1]
+        return found[0]
 
 
 @pytest.fixture
