@@ -5,6 +5,7 @@ registry.py  the segments known: names, categories, columns, value mappings
 values.py    value mappings (visitorType new -> 0, deviceType names, continents, ids)
 sql.py       one condition as a parameterised SQLAlchemy condition
 segment.py   Segment: visit_condition / action_condition / hash for the archiver and Live
+suggest.py   API.getSuggestedValuesForSegment's values
 """
 
 from footfall.segments.parser import SegmentError
