@@ -78,12 +78,13 @@ def run_on_connections(engine: Engine, tasks: Sequence[Task],
 class Concurrent:
     """Jobs running on their own threads and connections; `results()` waits for them."""
 
-    def __init__(self, conn: Connection, jobs: Sequence[Callable[[Connection], Any]]) -> None:
+    def __init__(self, conn: Connection, jobs: Sequence[Callable[[Connection], Any]],
+                 apart: bool = True) -> None:
         self._pool: ThreadPoolExecutor | None = None
         self._futures: list[Future[Any]] = []
         self._done: list[Any] | None = None
         engine = conn.engine
-        if workers_for(engine) <= 1:
+        if not apart or workers_for(engine) <= 1:
             self._done = [job(conn) for job in jobs]
             return
         self._pool = ThreadPoolExecutor(len(jobs), thread_name_prefix="footfall-archive")
@@ -103,13 +104,13 @@ class Concurrent:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run_concurrently(conn: Connection, jobs: Sequence[Callable[[Connection], Any]]) -> Concurrent:
-    """Start independent read-only jobs, each on a new connection of `conn`'s engine (or, for
-    in-memory SQLite, one after the other on `conn`), while the caller goes on with `conn`.
-
-    For passes over the raw log (not the temporary copies, which only `conn` sees).
+def run_concurrently(conn: Connection, jobs: Sequence[Callable[[Connection], Any]], *,
+                     apart: bool = True) -> Concurrent:
+    """Start independent read-only jobs, each on a new connection of `conn`'s engine, while
+    the caller goes on with `conn`; with `apart=False` (jobs reading `conn`'s temporary
+    copies) or in-memory SQLite, they run at once, one after the other, on `conn`.
     """
-    return Concurrent(conn, jobs)
+    return Concurrent(conn, jobs, apart)
 
 
 def _on_own_connection(engine: Engine, job: Callable[[Connection], Any]) -> Any:

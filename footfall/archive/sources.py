@@ -118,10 +118,19 @@ class DaySources:
             self.conn.commit()
         return self._actions
 
-    def action_conditions(self) -> list[Any]:
-        """WHERE conditions on log_link_visit_action for the day's actions (segment included),
-        for passes that read the log itself rather than this connection's copy."""
-        return action_filter(self.idsite, self.start, self.end, self.segment)
+    def actions_for_passes(self) -> tuple[sa.FromClause, list[Any], bool]:
+        """Where a few big passes over the day's actions should read: (table, WHERE, whether
+        they may run on other connections at once).
+
+        The log itself (through its (idsite, server_time) index) on SQLite and PostgreSQL,
+        so the passes run side by side with no copy to make first; on MySQL/MariaDB, whose
+        secondary-index reads go through the clustered index row by row, this
+        connection's copy, one pass after the other.
+        """
+        if self.conn.dialect.name in ("mysql", "mariadb"):
+            return self.actions, [], False
+        return log_link_visit_action, action_filter(self.idsite, self.start, self.end,
+                                                    self.segment), True
 
     @property
     def has_visits(self) -> bool:

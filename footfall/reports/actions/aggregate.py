@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from footfall.archive.archiver import DayContext
 from footfall.archive.parallel import run_concurrently
-from footfall.db.schema import log_action, log_link_visit_action
+from footfall.db.schema import log_action
 from footfall.reports.metrics import as_number
 from footfall.reports.rollup import VisitGroups
 
@@ -52,14 +52,15 @@ class DayActions:
 
 def aggregate_day(ctx: DayContext) -> DayActions:
     """The three passes over the day's actions run on their own connections, straight from
-    the log (no copy to make), while this one groups the visits by entry and exit page."""
+    the log (no copy to make), while this one groups the visits by entry and exit page
+    (on MySQL over this connection's copy, one after the other: `actions_for_passes`)."""
     day = DayActions()
-    log, where = log_link_visit_action, ctx.sources.action_conditions()
+    actions, where, apart = ctx.sources.actions_for_passes()
     with run_concurrently(ctx.conn, [
-        lambda conn: _hits(conn, log, where, log.c.idaction_url),
-        lambda conn: _name_hits(conn, log, where),
-        lambda conn: (_time_spent(conn, log, where), _categories(conn, log, where)),
-    ]) as passes:
+        lambda conn: _hits(conn, actions, where, actions.c.idaction_url),
+        lambda conn: _name_hits(conn, actions, where),
+        lambda conn: (_time_spent(conn, actions, where), _categories(conn, actions, where)),
+    ], apart=apart) as passes:
         v = ctx.visits.c
         day.entry_url, day.entry_name = _ends(ctx, v.visit_entry_idaction_url,
                                               v.visit_entry_idaction_name, ENTRY_METRICS_OF)
