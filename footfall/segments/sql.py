@@ -147,7 +147,10 @@ def _matching_actions(definition: SegmentDef, operator: str, value: str) -> sa.S
 
 def _stored_names(definition: SegmentDef, value: str) -> list[str]:
     """The stored forms `value` may take: as sent and HTML-escaped (as the tracker stores
-    titles), and for page URLs without the scheme and `www.`. Always four, so the SQL
-    has the same shape for every value."""
-    bare = values.strip_url_prefix(value) if definition.url_prefix else value
-    return [value, escape(value), bare, escape(bare)]
+    titles, downloads and outlinks); page URLs also without the scheme and `www.`, their
+    query's quotes and brackets escaped as the tracker stores them. Always four, so the
+    SQL has the same shape for every value."""
+    if not definition.url_prefix:
+        return [value, escape(value), value, escape(value)]
+    bare = values.strip_url_prefix(value)
+    return [value, escape(value), bare, values.escape_query(bare)]

@@ -16,6 +16,7 @@ from importlib import resources
 
 from footfall.segments.parser import SegmentError
 from footfall.tracker.enrich import device_names
+from footfall.tracker.urls import _QUERY_ESCAPES  # how the tracker stores a page URL's query
 
 NO_MATCH = -1  # no stored enum takes this value
 VISITOR_TYPES = {"new": 0, "returning": 1, "returningCustomer": 2}
@@ -120,3 +121,9 @@ def strip_url_prefix(value: str) -> str:
             value = value[len(scheme):]
             break
     return value[4:] if value[:4].lower() == "www." else value
+
+
+def escape_query(url: str) -> str:
+    """A page URL as stored: quotes and angle brackets of its query as entities."""
+    path, mark, query = url.partition("?")
+    return path + mark + query.translate(_QUERY_ESCAPES)

@@ -32,7 +32,8 @@ class World:
         self.a = raw.visit(self.idsite, "aa", [
             Hit(T, url="http://example.org/", title="Home"),
             Hit(T.replace(minute=1), url="https://www.example.org/shop?x=1", title="Shop & more"),
-            Hit(T.replace(minute=2), kind="download", url="http://example.org/f.zip")],
+            Hit(T.replace(minute=2), kind="download", url="http://example.org/f.zip"),
+            Hit(T.replace(minute=3), url="http://example.org/q?a=&#039;b&#039;&c=1")],
             referer_type=2, referer_name="Google", visitor_seconds_since_last=3 * 86400 + 5,
             user_id="alice", custom_dimension_2="gold")
         self.b = raw.visit(self.idsite, "bb", [Hit(T.replace(hour=11), url="http://example.org/",
@@ -116,6 +117,7 @@ def test_action_names_through_log_action(world: World) -> None:
     assert world.visits("pageUrl==http://example.org/") == {world.a, world.b}
     assert world.visits("pageUrl==https://www.example.org/shop?x=1") == {world.a}
     assert world.visits("pageUrl==example.org/shop?x=1") == {world.a}
+    assert world.visits("pageUrl==http://example.org/q?a='b'%26c=1") == {world.a}
     assert world.visits("pageUrl==http://example.org/nowhere") == set()
     assert world.visits("pageUrl!=http://example.org/nowhere") == {world.a, world.b, world.c}
     assert world.visits("pageUrl!=http://example.org/") == {world.c}
@@ -131,7 +133,7 @@ def test_action_rows_keep_only_matching_actions(world: World) -> None:
     assert [visit for visit, _ in matched] == [world.a, world.b]
     assert len({action for _, action in matched}) == 1
     # Visit-level and negative conditions keep or drop whole visits.
-    assert [v for v, _ in world.actions("browserCode==FF")] == [world.a] * 3 + [world.c]
+    assert [v for v, _ in world.actions("browserCode==FF")] == [world.a] * 4 + [world.c]
     assert [v for v, _ in world.actions("pageUrl!=http://example.org/")] == [world.c]
     # OR across levels: the matching actions of any visit, and every action of Chrome visits.
     mixed = world.actions("downloadUrl=@f.zip,browserCode==CH")
