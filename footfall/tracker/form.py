@@ -24,7 +24,7 @@ JSON_PARAMS = frozenset({"ec_items", "uadata", "cvar", "_cvar", "e_cvar", "data"
 # What the endpoint validates before acknowledging (the pipeline decodes the rest).
 CHECKED_PARAMS = frozenset({
     "idsite", "rec", "cid", "cdt", "cdo", "cip", "country", "region", "city", "lat", "long",
-    "e_c", "e_a", "c_n", "idgoal", "ec_id", "send_image", "token_auth", "ca", "ping",
+    "e_c", "e_a", "c_n", "idgoal", "ec_id", "send_image", "token_auth", "ca", "ping", "debug",
 })
 # Decoded as well when `ca` is present: what may claim a custom action.
 CUSTOM_ACTION_PARAMS = frozenset({"url", "search", "download", "link"})

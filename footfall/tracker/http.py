@@ -105,7 +105,11 @@ class TrackingEndpoint:
                                  f"{hit.idsite}")
         else:
             await tracker.committer.submit(envelope)
-        return image_or_empty(hit.send_image, method, tracker.images)
+        answer = image_or_empty(hit.send_image, method, tracker.images)
+        if tracker.debug or (tracker.debug_on_demand and hit.params.get("debug") == "1"):
+            return 200, [(b"content-type", b"text/plain; charset=utf-8")], _debug_log(
+                hit, method, answer[0])
+        return answer
 
     async def _authorise(self, tracker: TrackerService, hit: CheckedHit, token: str,
                          writes: TokenAnswers | None = None) -> None:
@@ -244,6 +248,24 @@ def _envelope(tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes]
         envelope["ignore"] = 1
     envelope["hits"] = hits
     return orjson.dumps(envelope).decode()
+
+
+def _debug_log(hit: CheckedHit, method: str, status: int) -> bytes:
+    """[Tracker] debug (or debug_on_demand and debug=1): what the endpoint did with the
+    hit, as text instead of the image. Processing happens later, in the pipeline."""
+    shown = ", ".join(f"{name}=<hidden>" if name == "token_auth" else f"{name}={value!r}"
+                      for name, value in sorted(hit.params.items()))
+    lines = [
+        "Footfall tracker debug output",
+        f"Request: {method}, one hit for site {hit.idsite} (the site exists)",
+        f"Parameters checked before acknowledging: {shown}",
+        "Privileged parameters (token with write access checked): "
+        + (", ".join(hit.privileged) or "none"),
+        "Queued: yes, committed to the ingest queue (durable); the pipeline writes the raw "
+        "log shortly, GET /_footfall/ingest/drain waits for it",
+        f"Answer without debug: HTTP {status}",
+    ]
+    return ("\n".join(lines) + "\n").encode()
 
 
 def _is_form(headers: dict[bytes, bytes]) -> bool:

@@ -39,6 +39,8 @@ class TrackerService:
         self.require_auth = bool(tracker["tracking_requests_require_authentication"])
         self.bulk_require_auth = bool(tracker["bulk_requests_require_authentication"])
         self.record_statistics = bool(tracker["record_statistics"])
+        self.debug = bool(tracker.get("debug"))
+        self.debug_on_demand = bool(tracker.get("debug_on_demand"))
         self.page_maximum_length = int(tracker["page_maximum_length"])
         self.custom_time_window = int(
             tracker["tracking_requests_require_authentication_when_custom_timestamp_newer_than"])
