@@ -1,13 +1,15 @@
 """Bulk tracking throughput: requests of 100 hits over HTTP against `footfall serve`.
 
-    python bench/bulk.py [--quick] [--db sqlite|postgresql|mysql] [--clients 4]
+    python bench/bulk.py [--quick] [--db sqlite|postgresql|mysql] [--clients 4] [--workers N]
 
 Sends realistic demo hits (cip, cdt, ua, ecommerce...) as bulk POSTs of 100 from a few
 concurrent keep-alive clients (each client carries its own visitors, in time order).
 Figures: hits/s acknowledged (every POST answered: the hits are durable in the
 ingest queue) and hits/s until processed (the queue drained into the raw log).
 Baseline, same run: the same bodies posted to the same server stack (uvicorn,
-uvloop, httptools) answering 204 without doing anything.
+uvloop, httptools, as many worker processes) answering 204 without doing anything.
+Footfall runs `footfall serve` (its default --workers unless given); its pipeline
+process shares the machine at the lowest CPU priority.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import DEMO_END, emit, null_server, scratch_database  # noqa: E402
 from demo_data import demo_requests, demo_site, visitor_key  # noqa: E402
+from ingest import SERVE_WORKERS  # noqa: E402
 
 from footfall import testing  # noqa: E402
 
@@ -58,7 +61,8 @@ async def post_all(base_url: str, streams: list[list[bytes]]) -> float:
         return time.perf_counter() - started
 
 
-def measure(engine: str, days: int, visits: int, clients: int) -> dict[str, float]:
+def measure(engine: str, days: int, visits: int, clients: int,
+            workers: int) -> dict[str, float]:
     with scratch_database(engine) as (url, data_dir):
         db = testing.make_engine(url)
         ids = demo_site(db)
@@ -66,15 +70,15 @@ def measure(engine: str, days: int, visits: int, clients: int) -> dict[str, floa
         db.dispose()
         requests = demo_requests(ids, days=days, visits_per_day=visits, end=DEMO_END)
         streams = bodies_per_client(requests, token, clients)
-        with null_server() as base:
+        with null_server(workers) as base:
             baseline_seconds = asyncio.run(post_all(base, streams))
-        with testing.serve_in_subprocess(data_dir, url) as server:
+        with testing.serve_in_subprocess(data_dir, url, workers=workers) as server:
             started = time.perf_counter()
             ack_seconds = asyncio.run(post_all(server.base_url, streams))
             server.drain(timeout=3600)
             done_seconds = time.perf_counter() - started
     hits = len(requests)
-    return {"engine": engine, "hits": hits, "clients": clients,
+    return {"engine": engine, "hits": hits, "clients": clients, "workers": workers,
             "acknowledged_hits_per_s": round(hits / ack_seconds),
             "processed_hits_per_s": round(hits / done_seconds),
             "baseline_hits_per_s": round(hits / baseline_seconds),
@@ -86,9 +90,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a small data set (about 10,000 hits)")
     parser.add_argument("--db", default="sqlite", choices=["sqlite", "postgresql", "mysql"])
     parser.add_argument("--clients", type=int, default=4, help="concurrent keep-alive clients")
+    parser.add_argument("--workers", type=int, default=SERVE_WORKERS,
+                        help="footfall serve --workers (the baseline runs as many)")
     args = parser.parse_args()
     days, visits = (2, 800) if args.quick else (10, 3000)
-    figures = measure(args.db, days, visits, args.clients)
+    figures = measure(args.db, days, visits, args.clients, args.workers)
     print(f"bulk ({args.db}, {figures['hits']:,} hits in requests of {BULK_SIZE}, "
           f"{args.clients} clients)")
     print(f"  acknowledged:     {figures['acknowledged_hits_per_s']:>9,} hits/s")
