@@ -110,9 +110,7 @@ class Pipeline:
         for hit in hits:
             ctx = contexts.get(id(hit.site))
             if ctx is None:
-                ctx = contexts[id(hit.site)] = StepContext(
-                    conn=conn, settings=self.settings, config=self.configs.get(conn, hit.site),
-                    referrers=self.referrers, geo=self.geo, salts=self.salts, **self._options)
+                ctx = contexts[id(hit.site)] = self.step_context(conn, hit.site)
             reason = _run_steps(ctx, hit)
             if reason is not None:
                 drops[reason] += 1
@@ -132,6 +130,12 @@ class Pipeline:
             recorder.finish()
         if hits:
             self.visits.prune(hits[-1].time, 2 * self._visit_length)
+
+    def step_context(self, conn: Connection, site: Site) -> StepContext:
+        """What the steps share for one site's hits of a batch (build it once per batch)."""
+        return StepContext(conn=conn, settings=self.settings, config=self.configs.get(conn, site),
+                           referrers=self.referrers, geo=self.geo, salts=self.salts,
+                           **self._options)
 
     def _decode(self, rows: list[tuple[int, str]]) -> list[Hit]:
         hits: list[Hit] = []
