@@ -9,12 +9,10 @@ from urllib.parse import quote, unquote_plus
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from footfall import testing
-from footfall.config import Settings
 from footfall.db.schema import archive_numeric
-from tests.compat.api_support import VISITOR, Scenario, start
+from tests.compat.api_support import VISITOR, Scenario
 from tests.compat.report_scenarios import module_scenario
 
 CHROME = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -246,17 +244,3 @@ def test_suggested_values_over_http(shop: Scenario) -> None:
     assert shop.json("API.getSuggestedValuesForSegment", idSite=1, segmentName="nope") == {
         "result": "error", "message": "Segment 'nope' is not a supported segment."}
 
-
-def test_late_hits_invalidate_segment_archives(settings: Settings, engine: Engine) -> None:
-    """A hit dated in an archived day rebuilds that day's segment archive too."""
-    for fresh in start(settings, engine):
-        testing.create_site(engine, name="Late", urls=["http://example.org"])
-        fresh.created(1, "2010-03-01 00:00:00")
-        chrome = {"ua": CHROME, "_id": OTHER_VISITOR}
-        fresh.hit(1, "2010-03-06 10:00:00", "http://example.org/", **chrome)
-        fresh.server.drain()
-        assert visits(fresh, "browserCode==CH") == 1
-        fresh.hit(1, "2010-03-06 18:00:00", "http://example.org/", cip="10.9.9.9", **chrome)
-        fresh.server.drain()
-        assert visits(fresh, "browserCode==CH") == 2
-        assert visits(fresh, "browserCode==CH", period="week") == 2
