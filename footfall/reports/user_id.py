@@ -8,13 +8,16 @@ import sqlalchemy as sa
 
 from footfall.archive.archiver import ArchiveView, DayContext, Records
 from footfall.archive.datatable import DataTable
-from footfall.reports.common import dimension_table, relabel, segment_value, visit_report
+from footfall.reports.common import join_key, relabel, segment_value, visit_report
+from footfall.reports.metrics import group_visits, rows_from_groups
 from footfall.reports.registry import Family, ReportRequest
 
 
 def archive_day(ctx: DayContext) -> Records:
     v = ctx.visits.c
-    table = dimension_table(ctx, [v.user_id])
+    # Only the visits with a user id are sorted (most visits have none).
+    table = rows_from_groups(group_visits(ctx.conn, ctx.visits, [v.user_id],
+                                          [v.user_id.is_not(None)]), join_key)
     table.rows = [row for row in table.rows if row.label]
     # The visitor id of each user's latest visit (no MAX over binary on PostgreSQL).
     visitors = ctx.conn.execute(
