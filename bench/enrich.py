@@ -37,7 +37,7 @@ from footfall.tracker.enrich.device_agents import agents_of_rows  # noqa: E402
 from footfall.tracker.hit import Hit  # noqa: E402
 from footfall.tracker.pipeline import Pipeline, _client_hints  # noqa: E402
 from footfall.tracker.registry import SiteCache  # noqa: E402
-from footfall.tracker.steps import STEPS, StepContext, put_action  # noqa: E402
+from footfall.tracker.steps import STEPS, StepContext, put_action  # noqa: E402  (StepContext: types)
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "user_agents.yml"
 TEMPLATES = [
@@ -109,9 +109,7 @@ class StepRunner:
             for hit in hits:
                 ctx = contexts.get(id(hit.site))
                 if ctx is None:
-                    ctx = contexts[id(hit.site)] = StepContext(
-                        conn=conn, settings=p.settings, config=p.configs.get(conn, hit.site),
-                        referrers=p.referrers, geo=p.geo, salts=p.salts, **p._options)
+                    ctx = contexts[id(hit.site)] = p.step_context(conn, hit.site)
                 kept += self._steps(ctx, hit, timings)
         return kept
 
