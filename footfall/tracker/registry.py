@@ -20,6 +20,7 @@ from footfall.errors import NotFound
 from footfall.sites import Site
 
 _MISSING_TTL = 1.0
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: larger numbers name nothing
 
 
 class SiteCache:
@@ -52,7 +53,7 @@ class SiteCache:
         if fresh:
             return site
         try:
-            site = sites.get_site(self.engine, idsite)
+            site = sites.get_site(self.engine, idsite) if 0 < idsite <= MAX_ID else None
         except NotFound:
             site = None
         with self._lock:
@@ -125,6 +126,8 @@ class GoalCache:
         known = self.cached(idsite, idgoal)
         if known is not None:
             return known
+        if not (0 < idsite <= MAX_ID and 0 <= idgoal <= MAX_ID):
+            return False  # no such row can exist (and PostgreSQL refuses the comparison)
         now = time.monotonic()
         import sqlalchemy as sa
 
