@@ -53,6 +53,7 @@ class Tree:
     def __init__(self, folder_segment: Any) -> None:
         self.root = DataTable()
         self._folders: dict[tuple[str, ...], Row] = {}
+        self._leaves: dict[tuple[tuple[str, ...], str], Row] = {}  # no scan per added leaf
         self._folder_segment = folder_segment
 
     def add(self, folders: list[str], leaf: Row) -> None:
@@ -68,8 +69,9 @@ class Tree:
             _add_without_uniques(folder.columns, leaf.columns)
             assert folder.subtable is not None
             table = folder.subtable
-        existing = table.row_by_label(leaf.label)
+        existing = self._leaves.get((tuple(folders), leaf.label))
         if existing is None:
+            self._leaves[(tuple(folders), leaf.label)] = leaf
             table.rows.append(leaf)
         else:  # two stored URLs with one label (e.g. http and https): one row
             sum_columns(existing.columns, leaf.columns)
