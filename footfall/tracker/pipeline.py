@@ -9,8 +9,11 @@ step may end it with a reason, counted in `drops`) and records the survivors
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -91,7 +94,8 @@ class Pipeline:
         with engine.connect() as conn:
             if self.configs.check_version(conn):
                 self.sites.clear()
-        hits = self._decode(rows)
+        with collector_paused():
+            hits = self._decode(rows)
         hits.sort(key=lambda hit: hit.time)  # stable: arrival order among equal times
         self._detect_devices(hits)
         return hits
@@ -103,6 +107,10 @@ class Pipeline:
         the recorder can look up the batch's visits and action names in a few queries;
         then the survivors are recorded one by one, in hit-time order.
         """
+        with collector_paused():
+            self._process(conn, hits)
+
+    def _process(self, conn: Connection, hits: list[Hit]) -> None:
         writer = BatchWriter(conn, remember=self.visits.remember)
         contexts: dict[int, StepContext] = {}
         survivors: list[tuple[StepContext, Hit]] = []
@@ -181,6 +189,25 @@ class Pipeline:
         agents = [(hit.user_agent, _client_hints(hit)) for hit in hits]
         for hit, device in zip(hits, self.devices.detect_many(agents), strict=True):
             hit.device = device
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a batch is decoded or processed.
+
+    A batch allocates a hundred-odd dicts and objects per hit, nearly all freed by
+    reference counting; the collector would still run every 700 allocations and,
+    every so often, walk every long-lived object (device rules, referrer lists,
+    cached visits): a third of the batch's CPU time, measured. Collection resumes
+    after the batch (the batch's own cycles, if any, are collected then).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _run_steps(ctx: StepContext, hit: Hit) -> str | None:
