@@ -54,26 +54,30 @@ def archive_day(ctx: DayContext) -> Records:
     kind = sa.func.coalesce(v.referer_type, DIRECT)
     groups = group_visits(ctx.conn, ctx.visits, [kind, v.referer_name, v.referer_keyword,
                                                  v.referer_url])
-    by_keyword = _summed(groups, (0, 1, 2))
-    by_url = [(key, m) for key, m in _summed(groups, (0, 1, 3)) if int(key[0]) in (WEBSITE,
-                                                                                   SOCIAL)]
-    by_type = _summed(groups, (0,))
+    by_keyword, by_url, by_type = _summed(groups)
     tables = {name: _two_level(by_url if how == "url" else by_keyword, kind_id, how)
               for name, (kind_id, how) in TWO_LEVEL.items()}
     tables["Referrers_type"] = _type_table(by_type, tables)
     return Records(numerics=_numerics(by_type, by_keyword, by_url), tables=tables)
 
 
-def _summed(groups: Groups, positions: tuple[int, ...]) -> Groups:
-    """Groups re-keyed by some of their key parts, metrics added up (uniques too, as Matomo)."""
-    found: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for key, metrics in groups:
-        short = tuple(key[i] for i in positions)
-        if short in found:
-            add_visit_metrics(found[short], metrics)
-        else:
-            found[short] = dict(metrics)
-    return list(found.items())
+def _summed(groups: Groups) -> tuple[Groups, Groups, Groups]:
+    """The groups re-keyed by (type, name, keyword), by (type, name, url) for websites and
+    socials, and by type, metrics added up (uniques too, as Matomo): one pass for all three."""
+    by_keyword: dict[tuple[Any, ...], dict[str, Any]] = {}
+    by_url: dict[tuple[Any, ...], dict[str, Any]] = {}
+    by_type: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for (kind, name, keyword, url), metrics in groups:
+        folds = [(by_keyword, (kind, name, keyword)), (by_type, (kind,))]
+        if int(kind) in (WEBSITE, SOCIAL):
+            folds.append((by_url, (kind, name, url)))
+        for found, short in folds:
+            current = found.get(short)
+            if current is None:
+                found[short] = dict(metrics)
+            else:
+                add_visit_metrics(current, metrics)
+    return list(by_keyword.items()), list(by_url.items()), list(by_type.items())
 
 
 def _text(value: Any) -> str:
