@@ -78,7 +78,9 @@ def main() -> None:
     store.ensure_tables()
     sites = SiteCache(database.writer,
                       ttl=float(settings.get("Tracker", "tracker_cache_file_ttl")))
-    worker = IngestWorker(settings, store, sites, threading.Event())
+    # One process parses new user agents ahead of their batch (about 85 MB): a slow
+    # agent then costs another core's time, not the pipeline's.
+    worker = IngestWorker(settings, store, sites, threading.Event(), parse_processes=1)
     stopping = threading.Event()
 
     def request_stop(_signal: int, _frame: Any) -> None:

@@ -44,11 +44,13 @@ log = logging.getLogger("footfall.tracker")
 class Pipeline:
     """Turns queued requests into raw-log rows; one instance per consuming process."""
 
-    def __init__(self, settings: Settings, engine: Engine, sites: SiteCache) -> None:
+    def __init__(self, settings: Settings, engine: Engine, sites: SiteCache, *,
+                 parse_processes: int = 0) -> None:
         self.settings = settings
         self.sites = sites
         general, tracker = settings.values["General"], settings.values["Tracker"]
-        self.devices = DeviceDetector(cache=SqlDeviceCache(engine))
+        self.devices = DeviceDetector(cache=SqlDeviceCache(engine),
+                                      parse_processes=parse_processes)
         self.geo = GeoLocator(city_db=str(general["geoip_city_database"]) or None,
                               asn_db=str(general["geoip_asn_database"]) or None)
         extra = str(general["referrer_definitions_file"])

@@ -29,6 +29,7 @@ from footfall.db.dialects import immediate_transactions
 from footfall.db.engine import make_engine
 from footfall.db.schema import ingest_lease
 from footfall.tracker import queue
+from footfall.tracker.enrich.device_agents import agents_of_rows
 from footfall.tracker.pipeline import Pipeline
 from footfall.tracker.registry import SiteCache
 
@@ -37,6 +38,7 @@ LEASE_NAME = "pipeline"
 LEASE_MS = 30_000  # > warm-up time; a dead owner on this host is replaced at once
 BATCH_ROWS = 200
 BATCH_HITS = 1000
+PREFETCH_ROWS = 2 * BATCH_ROWS  # rows ahead whose new agents are parsed in advance
 TRIM_SECONDS = 5.0
 
 
@@ -44,7 +46,7 @@ class IngestWorker:
     """A thread that, while it holds the lease, drains the queue through the pipeline."""
 
     def __init__(self, settings: Settings, store: queue.QueueStore, sites: SiteCache,
-                 committed: threading.Event) -> None:
+                 committed: threading.Event, *, parse_processes: int = 0) -> None:
         self.store = store
         # The pipeline reads then writes: its own engine, with SQLite transactions that
         # take the write lock when they begin.
@@ -52,7 +54,7 @@ class IngestWorker:
                                   sqlite_synchronous=settings.get_str("database",
                                                                       "sqlite_synchronous"))
         immediate_transactions(self.engine)
-        self.pipeline = Pipeline(settings, store.main, sites)
+        self.pipeline = Pipeline(settings, store.main, sites, parse_processes=parse_processes)
         pid = os.getpid()
         self.owner = f"{socket.gethostname()}:{pid}:{id(self):x}:{_started(pid)}"
         self._committed = committed
@@ -60,6 +62,7 @@ class IngestWorker:
         self._thread: threading.Thread | None = None
         self._lease_until = 0.0
         self._progress = 0
+        self._prefetched = 0  # queue rows up to here had their agents handed to the pool
         self._trimmed = 0  # queue rows up to here are deleted (separate queue file)
         self._trimmed_at = 0.0
         self._warm = False
@@ -85,6 +88,7 @@ class IngestWorker:
         if self._thread is not None:
             self._thread.join(timeout=60)
         self._release()
+        self.pipeline.devices.close()
         self.engine.dispose()
 
     def wake(self) -> None:
@@ -150,17 +154,31 @@ class IngestWorker:
             rows = queue.take_batch(conn, BATCH_ROWS, after=after)
         kept, hits = [], 0
         for row in rows:  # bound the transaction: about BATCH_HITS hits, at least one row
-            if kept and hits + row[1].count('}],[') + 1 > BATCH_HITS:
+            count = _hits_in(row[1])
+            if kept and hits + count > BATCH_HITS:
                 break
             kept.append(row)
-            hits += row[1].count('}],[') + 1
+            hits += count
         return kept
+
+    def _prefetch_agents(self, after: int) -> None:
+        """Start parsing the new user agents of the rows after this batch, in the
+        detector's process pool, so a slow parse is done before its batch comes."""
+        if not self.pipeline.devices.parse_processes:
+            return
+        start = max(after, self._prefetched)
+        with self.store.engine.connect() as conn:
+            upcoming = queue.take_batch(conn, PREFETCH_ROWS, after=start)
+        if upcoming:
+            self._prefetched = upcoming[-1][0]
+            self.pipeline.devices.prefetch(agents_of_rows(upcoming))
 
     def _process_one_batch(self) -> bool:
         rows = self._next_rows()
         if not rows:
             self._trim(force=True)
             return False
+        self._prefetch_agents(rows[-1][0])
         try:
             self._write(rows)
         except Exception:  # noqa: BLE001
@@ -261,3 +279,10 @@ def _started(pid: int) -> str:
             return stat.read().rpartition(b")")[2].split()[19].decode()
     except (OSError, IndexError):
         return ""
+
+
+def _hits_in(payload: str) -> int:
+    """How many hits a queued row holds, at least: the envelope's hit list is compact
+    JSON, `[[index, item], ...]`, so each boundary between two hits reads `],[`
+    (a `],[` inside an item can only make the count larger, and the batch smaller)."""
+    return payload.count("],[") + 1
