@@ -39,9 +39,39 @@ def decode_component(text: str) -> str:
 
 
 def parse_query(query: str | bytes) -> Params:
-    """PHP's parse_str: later duplicates win, `a[]` appends, `a[k]` sets a key."""
+    """PHP's parse_str: later duplicates win, `a[]` appends, `a[k]` sets a key.
+
+    Nearly every hit has no escaped `&` and names PHP keeps as they are: then the whole
+    string is decoded in one pass and split after (one decoder call per hit, not one
+    per value). That splits as the raw string would when no `=` was escaped either, or
+    when every name is plain (an escaped `=` is then in a value). `&` and `=` are ASCII,
+    so they end a broken UTF-8 escape the same way the end of a component does.
+    """
     if isinstance(query, bytes):
         query = query.decode("latin-1")
+    if "%26" not in query:
+        decoded = decode_component(query)
+        if decoded.count("=") == query.count("=") or _PLAIN_NAMES.fullmatch(query):
+            params = _parse_plain(decoded)
+            if params is not None:
+                return params
+    return _parse_general(query)
+
+
+def _parse_plain(decoded: str) -> Params | None:
+    """A decoded query's pairs, or None if a name needs PHP's rewriting (`[`, `.`, space)."""
+    params: Params = {}
+    for pair in decoded.split("&"):
+        name, _, value = pair.partition("=")
+        if name:
+            params[name] = value
+    names = "".join(params)
+    if "[" in names or "." in names or " " in names:
+        return None
+    return params
+
+
+def _parse_general(query: str) -> Params:
     params: Params = {}
     for pair in query.split("&"):
         if not pair:
