@@ -76,8 +76,18 @@ def number(params: Params, name: str) -> float | None:
 
 
 def clean_url_text(value: str, limit: int) -> str:
-    """Trim, drop CR/LF/NUL, cut to `limit` bytes (Matomo's page URL/title cleanup)."""
-    cleaned = value.translate(_CONTROL).strip()
+    """Trim, drop CR/LF/NUL, cut to `limit` bytes (Matomo's page URL/title cleanup).
+
+    Runs three times per hit: the common cases (absent, no control characters, short
+    enough whatever its encoding) skip the translation and the encoding.
+    """
+    if not value:
+        return value
+    if "\r" in value or "\n" in value or "\0" in value:
+        value = value.translate(_CONTROL)
+    cleaned = value.strip()
+    if len(cleaned) * 4 <= limit or (len(cleaned) <= limit and cleaned.isascii()):
+        return cleaned  # a code point is at most 4 bytes of UTF-8
     encoded = cleaned.encode("utf-8", "replace")
     if len(encoded) > limit:
         cleaned = encoded[:limit].decode("utf-8", "ignore")
@@ -185,38 +195,52 @@ def check_hit(params: Params, *, received_at: float,
 
 def parse_hit(params: Params, *, received_at: float, page_maximum_length: int = 1024,
               custom_time_window: int = 86400) -> TrackingRequest:
-    """Validate one hit's parameters; raise BadRequest naming the offending parameter."""
+    """Validate one hit's parameters; raise BadRequest naming the offending parameter.
+
+    Runs on every queued hit: most parameters are absent, so each is looked up once
+    (`in`) before any conversion, and the scans over all names (dimensions, timings)
+    are skipped when one search of the joined names says none can match.
+    """
     idsite = _idsite(params)
-    hit_time, custom, cdt_old = _hit_time(params, received_at, custom_time_window)
+    if "cdt" in params or "cdo" in params:
+        hit_time, custom, cdt_old = _hit_time(params, received_at, custom_time_window)
+    else:
+        hit_time, custom, cdt_old = received_at, False, False
     privileged = _privileged(params, cdt_old)
     _check_event_and_content(params)
+    names = "".join(params)
     return TrackingRequest(
         idsite=idsite,
         params=params,
         received_at=received_at,
         time=hit_time,
         custom_time=custom,
-        rec=integer(params, "rec") != 0,
+        rec="rec" in params and integer(params, "rec") != 0,
         url=clean_url_text(text(params, "url"), page_maximum_length),
         action_name=clean_url_text(text(params, "action_name"), page_maximum_length),
         urlref=clean_url_text(text(params, "urlref"), 4096),
-        visitor_id=_hex_id(text(params, "_id")),
-        cid=_cid(params),
-        uid=_uid(params),
-        new_visit=integer(params, "new_visit") == 1,
-        ping=integer(params, "ping") == 1,
-        ca=integer(params, "ca") == 1,
-        bots=integer(params, "bots") == 1,
+        visitor_id=_hex_id(text(params, "_id")) if "_id" in params else None,
+        cid=_cid(params) if "cid" in params else None,
+        uid=_uid(params) if "uid" in params else None,
+        new_visit=_flag(params, "new_visit"),
+        ping=_flag(params, "ping"),
+        ca=_flag(params, "ca"),
+        bots=_flag(params, "bots"),
         send_image=text(params, "send_image", "1") != "0",
         idgoal=integer(params, "idgoal", -1) if "idgoal" in params else -1,
         revenue=number(params, "revenue"),
-        ec_id=text(params, "ec_id").strip()[:100] or None,
-        cip=text(params, "cip").strip() or None,
+        ec_id=text(params, "ec_id").strip()[:100] or None if "ec_id" in params else None,
+        cip=text(params, "cip").strip() or None if "cip" in params else None,
         token_auth=text(params, "token_auth"),
-        dimensions=_dimensions(params),
-        performance=_performance(params),
+        dimensions=_dimensions(params) if "dimension" in names else {},
+        performance=_performance(params) if "pf_" in names else {},
         privileged=privileged,
     )
+
+
+def _flag(params: Params, name: str) -> bool:
+    """A switch sent as 1 (PHP's (int) cast); absent is off."""
+    return name in params and integer(params, name) == 1
 
 
 def _idsite(params: Params) -> int:
