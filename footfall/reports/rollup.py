@@ -4,10 +4,11 @@ SQLite has no hash aggregation, so every GROUP BY sorts the day's visits again;
 a family whose tables are coarser views of one finer key (device type, brand,
 brand + model) asks for the finest key once and rolls it up here. Sums, counts
 and maxima roll up as they are. Unique visitors (users) do not, so the day's
-visit copy marks repeat visitors (`sources.MULTI_VISITOR`, `MULTI_USER`): the
-query groups them apart, by their id, and a coarser row counts its unmarked
-visits plus the distinct marked ids it holds — the same numbers as a
-COUNT(DISTINCT) per table, for one sort instead of one per table.
+visit copy marks repeat visitors (`sources.MULTI_VISITOR`, `MULTI_USER`): a
+coarser row counts its unmarked visits (a sum like any other) plus the distinct
+marked ids among its visits, which a second, small query counts over the marked
+visits only — the same numbers as a COUNT(DISTINCT) per table, for one sort of
+all the visits instead of one per table.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from footfall.reports.common import join_key
 from footfall.reports.metrics import VISIT_METRICS, as_number, rows_from_groups
 
 # Positions in a fine row after its keys.
-_VISITOR, _USER, _VISITS, _ACTIONS, _MAX, _LENGTH, _BOUNCES, _CONVERTED, _SOLO_USERS = range(9)
+_VISITS, _ACTIONS, _MAX, _LENGTH, _BOUNCES, _CONVERTED, _SOLO_VISITORS, _SOLO_USERS, _MARKED = \
+    range(9)
 
 
 class VisitGroups:
@@ -32,58 +34,69 @@ class VisitGroups:
 
     def __init__(self, conn: Connection, visits: sa.FromClause,
                  keys: Sequence[sa.ColumnElement[Any]], where: Sequence[Any] = ()) -> None:
+        self.conn, self.visits, self.keys = conn, visits, list(keys)
         v = visits.c
+        self.marked = sa.or_(v[MULTI_VISITOR].is_not(None), v[MULTI_USER].is_not(None))
+        self.where = [*where]
         actions = sa.func.coalesce(v.visit_total_actions, 0)
-        marks = [v[MULTI_VISITOR], v[MULTI_USER]]
         query = sa.select(
-            *(key.label(f"k{i}") for i, key in enumerate(keys)), *marks,
+            *(key.label(f"k{i}") for i, key in enumerate(keys)),
             sa.func.count(), sa.func.sum(actions), sa.func.max(actions),
             sa.func.sum(v.visit_total_time),
             sa.func.sum(sa.case((actions <= 1, 1), else_=0)),
             sa.func.sum(sa.case((v.visit_goal_converted == 1, 1), else_=0)),
+            sa.func.sum(sa.case((v[MULTI_VISITOR].is_(None), 1), else_=0)),
             sa.func.sum(sa.case((sa.and_(v.user_id.is_not(None), v[MULTI_USER].is_(None)), 1),
                                 else_=0)),
-        ).select_from(visits).where(*where).group_by(*keys, *marks)
+            sa.func.sum(sa.case((self.marked, 1), else_=0)),
+        ).select_from(visits).where(*self.where)
+        query = query.group_by(*keys) if keys else query
         self.width = len(keys)
-        self.rows = [(tuple(row[:self.width]), row[self.width:]) for row in conn.execute(query)]
+        self.rows = [(tuple(row[:self.width]), row[self.width:]) for row in conn.execute(query)
+                     if row[self.width]]  # an aggregate without keys over no visits: no group
+        self.has_marked = any(values[_MARKED] for _, values in self.rows)
+
+    def _marked_uniques(self, positions: Sequence[int]) -> dict[tuple[Any, ...], tuple[Any, Any]]:
+        """Distinct repeat visitors and users per rolled-up key: a sort of the marked visits."""
+        if not self.has_marked:
+            return {}
+        v = self.visits.c
+        keys = [self.keys[i] for i in positions]
+        query = sa.select(*(key.label(f"k{i}") for i, key in enumerate(keys)),
+                          sa.func.count(sa.distinct(v[MULTI_VISITOR])),
+                          sa.func.count(sa.distinct(v[MULTI_USER]))).select_from(
+            self.visits).where(*self.where, self.marked)
+        query = query.group_by(*keys) if keys else query
+        width = len(keys)
+        return {tuple(row[:width]): (row[width], row[width + 1])
+                for row in self.conn.execute(query)}
 
     def rolled_up(self, positions: Sequence[int]) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
         """[(key, visit metrics)] for the keys at `positions`, in SQL's GROUP BY order."""
         totals: dict[tuple[Any, ...], list[Any]] = {}
-        visitors: dict[tuple[Any, ...], set[Any]] = {}
-        users: dict[tuple[Any, ...], set[Any]] = {}
         for fine, values in self.rows:
             key = tuple(fine[i] for i in positions)
             total = totals.get(key)
             if total is None:
                 total = totals[key] = [0, 0, 0, 0, 0, 0, 0, 0]
-                visitors[key], users[key] = set(), set()
-            visits = values[_VISITS]
-            if values[_VISITOR] is None:
-                total[0] += visits  # unmarked: each visit is another visitor
-            else:
-                visitors[key].add(values[_VISITOR])
-            total[1] += visits
+            total[0] += values[_SOLO_VISITORS] or 0  # unmarked: each visit another visitor
+            total[1] += values[_VISITS]
             total[2] += values[_ACTIONS] or 0
             total[3] += values[_SOLO_USERS] or 0
-            if values[_USER] is not None:
-                users[key].add(values[_USER])
             most = values[_MAX] or 0
             if most > total[4]:
                 total[4] = most
             total[5] += values[_LENGTH] or 0
             total[6] += values[_BOUNCES] or 0
             total[7] += values[_CONVERTED] or 0
+        for key, (visitors, users) in self._marked_uniques(positions).items():
+            if key in totals:
+                totals[key][0] += visitors
+                totals[key][3] += users
         if not positions and not totals:
             totals[()] = [0, 0, 0, 0, 0, 0, 0, 0]  # an aggregate without GROUP BY: one row
-            visitors[()], users[()] = set(), set()
-        found = []
-        for key in sorted(totals, key=sql_order):
-            total = totals[key]
-            total[0] += len(visitors[key])
-            total[3] += len(users[key])
-            found.append((key, dict(zip(VISIT_METRICS, map(as_number, total), strict=True))))
-        return found
+        return [(key, dict(zip(VISIT_METRICS, map(as_number, totals[key]), strict=True)))
+                for key in sorted(totals, key=sql_order)]
 
     def table(self, positions: Sequence[int], key_of: Callable[..., str] = join_key) -> DataTable:
         """A table of the keys at `positions`, labelled `key_of(*key)` (as `dimension_table`)."""
