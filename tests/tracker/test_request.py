@@ -3,11 +3,22 @@ normalisation (urls.py): the pure functions under the endpoint and the pipeline.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from footfall.errors import BadRequest
 from footfall.tracker import form
-from footfall.tracker.request import check_hit, parse_hit, parse_timestamp
+from footfall.tracker.request import (
+    TrackingRequest,
+    check_hit,
+    clean_url_text,
+    parse_hit,
+    parse_timestamp,
+)
 from footfall.tracker.urls import UrlFilter, escape, normalize_url, split_prefix
 
 NOW = 1_800_000_000.0
@@ -91,6 +102,43 @@ def test_parsed_fields() -> None:
     assert hit.visitor_id == bytes.fromhex("0123456789abcdef")
     assert (hit.uid, hit.send_image, hit.rec, hit.is_order) == ("alice", False, False, True)
     assert hit.dimensions == {4: "v"} and hit.performance == {"time_network": 20}
+
+
+def test_absent_parameters_give_the_defaults() -> None:
+    hit = parse_hit({"idsite": "1"}, received_at=NOW)
+    assert (hit.time, hit.custom_time, hit.rec, hit.url, hit.action_name, hit.urlref) == (
+        NOW, False, False, "", "", "")
+    assert (hit.visitor_id, hit.cid, hit.uid, hit.ec_id, hit.cip, hit.revenue) == (None,) * 6
+    assert (hit.new_visit, hit.ping, hit.ca, hit.bots, hit.send_image, hit.idgoal) == (
+        False, False, False, False, True, -1)
+    assert (hit.dimensions, hit.performance, hit.privileged, hit.token_auth) == ({}, {}, (), "")
+    # Names that only look like dimensions or timings are still ignored.
+    near = parse_hit({"idsite": "1", "dimensionx": "a", "xdimension1": "b", "pf_xyz": "1",
+                      "ca": " 1", "cdo": "60"}, received_at=NOW)
+    assert (near.dimensions, near.performance, near.ca, near.time) == ({}, {}, True, NOW - 60)
+
+
+def test_parse_hit_builds_the_same_object_as_the_constructor() -> None:
+    hit = parse_hit({"idsite": "2", "url": "https://x.example/", "dimension1": "d",
+                     "pf_srv": "5", "uid": "u"}, received_at=NOW)
+    again = TrackingRequest(**vars(hit))
+    assert list(vars(hit).items()) == list(vars(again).items())
+    assert hit == again and hash(hit) == hash(again)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        hit.url = "changed"  # type: ignore[misc]
+
+
+def _clean_url_text_reference(value: str, limit: int) -> str:
+    cleaned = value.replace("\r", "").replace("\n", "").replace("\0", "").strip()
+    encoded = cleaned.encode("utf-8", "replace")
+    return encoded[:limit].decode("utf-8", "ignore") if len(encoded) > limit else cleaned
+
+
+@hypothesis_settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \r\n\0\t\u00e9\u20ac\U0001f600\ud800"), max_size=80),
+       st.integers(0, 90))
+def test_clean_url_text_shortcuts_match_the_full_cleanup(value: str, limit: int) -> None:
+    assert clean_url_text(value, limit) == _clean_url_text_reference(value, limit)
 
 
 def test_url_normalisation() -> None:
