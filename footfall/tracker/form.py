@@ -34,8 +34,28 @@ _COLLECTED = CHECKED_PARAMS | CUSTOM_ACTION_PARAMS
 _PLAIN_NAMES = re.compile(r"(?:[\w-]+(?:=[^&]*)?)?(?:&(?:[\w-]+(?:=[^&]*)?)?)*", re.ASCII)
 
 
+# A `%` that does not start a valid escape (kept as it is by the decoder).
+_BROKEN_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
 def decode_component(text: str) -> str:
     return unquote_plus(text, errors="replace") if ("%" in text or "+" in text) else text
+
+
+def _decode_whole(query: str) -> str:
+    """decode_component for a whole query string, with C codecs in the usual case.
+
+    unquote_plus walks the escapes in Python (~10 µs for a demo hit). An ASCII string
+    whose every `%` starts an escape and that holds no backslash is the same bytes
+    once each `%XX` is read as `\\xXX` by the unicode_escape codec; unquote_plus
+    decodes an ASCII string's bytes as UTF-8 in one piece, and so does this.
+    """
+    if "%" not in query and "+" not in query:
+        return query
+    if query.isascii() and "\\" not in query and not _BROKEN_ESCAPE.search(query):
+        escaped = query.replace("+", " ").replace("%", "\\x").encode("ascii")
+        return escaped.decode("unicode_escape").encode("latin-1").decode("utf-8", "replace")
+    return unquote_plus(query, errors="replace")
 
 
 def parse_query(query: str | bytes) -> Params:
@@ -50,7 +70,7 @@ def parse_query(query: str | bytes) -> Params:
     if isinstance(query, bytes):
         query = query.decode("latin-1")
     if "%26" not in query:
-        decoded = decode_component(query)
+        decoded = _decode_whole(query)
         if decoded.count("=") == query.count("=") or _PLAIN_NAMES.fullmatch(query):
             params = _parse_plain(decoded)
             if params is not None:

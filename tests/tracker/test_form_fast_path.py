@@ -8,7 +8,7 @@ PHP array names, dots and spaces in names, empty names, repeated names, entities
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, unquote_plus
 
 from hypothesis import example, given
 from hypothesis import settings as hypothesis_settings
@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from footfall.tracker import form
 
-PIECES = ["%26", "%3D", "%3d", "%2B", "%20", "%2E", "%5B", "%5D", "%5b", "%E2", "%82",
-          "%AC", "%E2%82%AC", "%F0%9F%98", "%C3", "%A9", "%FF", "%80", "%ED%A0%80", "%",
+PIECES = ["%26", "\\", "\\x4", "%41", "%e9", "%3D", "%3d", "%2B", "%20", "%2E", "%5B", "%5D",
+          "%5b", "%E2", "%82", "%AC", "%E2%82%AC", "%F0%9F%98", "%C3", "%A9", "%FF", "%80", "%ED%A0%80", "%",
           "%Z", "%2", "+", " ", ".", "[", "]", "[]", "[k]", "=", "&", "&&", "&amp;", "amp;",
           ";", "a", "url", "idsite", "1", "é", "€", "\x00", "_", "-"]
 fragments = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4)), max_size=30)
@@ -77,3 +77,13 @@ def test_names_php_rewrites_leave_the_fast_path() -> None:
     assert form._parse_plain(form.decode_component("a.b=1&c=2")) is None
     assert form.parse_query("a.b=1&c[]=2&c[]=3&d[k]=4&+e=5") == {
         "a_b": "1", "c": ["2", "3"], "d": {"k": "4"}, "e": "5"}
+
+
+@hypothesis_settings(max_examples=1500, deadline=None)
+@given(queries)
+@example("%E2%82%AC+%e2%82%ac%FF%C3")
+@example("a\\x41%41")
+@example("%4g%%41%")
+@example("\u00e9%C3%A9")
+def test_whole_string_decoder_matches_unquote_plus(query: str) -> None:
+    assert form._decode_whole(query) == unquote_plus(query, errors="replace")
