@@ -333,7 +333,7 @@ def _check_event_and_content(params: Params) -> None:
 def _dimensions(params: Params) -> dict[int, str]:
     found: dict[int, str] = {}
     for name, value in params.items():
-        match = _DIMENSION.match(name)
+        match = name[:9] == "dimension" and _DIMENSION.match(name)
         if match and isinstance(value, str):
             found[int(match.group(1))] = value.strip()[:250]
     return found
@@ -342,8 +342,8 @@ def _dimensions(params: Params) -> dict[int, str]:
 def _performance(params: Params) -> dict[str, int]:
     timings: dict[str, int] = {}
     for name, column in PERFORMANCE_PARAMS.items():
-        raw = optional_text(params, name)
-        if raw is None or raw == "":
+        raw = params.get(name)
+        if not raw or not isinstance(raw, str):
             continue
         value = integer(params, name, -1)
         if value < -1:
