@@ -25,6 +25,12 @@ from footfall.archive.sources import DaySources
 # connections already take the GIL-free database work off the Python thread.
 DAY_WORKERS = 2
 
+# One day archive at a time spreads over connections (up to DAY_WORKERS + its passes);
+# others running meanwhile (scheduler, browser requests) use one connection each, so a
+# burst of archive builds cannot exhaust the connection pool waiting on each other.
+_spreading = threading.BoundedSemaphore(1)
+_thread = threading.local()
+
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 
@@ -47,7 +53,8 @@ def run_on_connections(engine: Engine, tasks: Sequence[Task],
     pending.reverse()
     guard = threading.Lock()
 
-    def work() -> None:
+    def work(spread: bool) -> None:
+        _thread.spread = spread
         with engine.connect() as conn:
             sources = open_sources(conn)
             try:
@@ -65,13 +72,20 @@ def run_on_connections(engine: Engine, tasks: Sequence[Task],
                 sources.close()
 
     count = min(workers_for(engine), len(tasks))
-    if count <= 1:
-        work()
+    if count <= 1 or not _spreading.acquire(blocking=False):
+        spread_before = getattr(_thread, "spread", False)
+        try:
+            work(False)
+        finally:
+            _thread.spread = spread_before
     else:
-        with ThreadPoolExecutor(count, thread_name_prefix="footfall-archive") as pool:
-            futures = [pool.submit(work) for _ in range(count)]
-            for future in futures:
-                future.result()
+        try:
+            with ThreadPoolExecutor(count, thread_name_prefix="footfall-archive") as pool:
+                futures = [pool.submit(work, True) for _ in range(count)]
+                for future in futures:
+                    future.result()
+        finally:
+            _spreading.release()
     return [results[index] for index in range(len(tasks))]
 
 
@@ -84,7 +98,7 @@ class Concurrent:
         self._futures: list[Future[Any]] = []
         self._done: list[Any] | None = None
         engine = conn.engine
-        if not apart or workers_for(engine) <= 1:
+        if not apart or workers_for(engine) <= 1 or not getattr(_thread, "spread", False):
             self._done = [job(conn) for job in jobs]
             return
         self._pool = ThreadPoolExecutor(len(jobs), thread_name_prefix="footfall-archive")
@@ -108,7 +122,8 @@ def run_concurrently(conn: Connection, jobs: Sequence[Callable[[Connection], Any
                      apart: bool = True) -> Concurrent:
     """Start independent read-only jobs, each on a new connection of `conn`'s engine, while
     the caller goes on with `conn`; with `apart=False` (jobs reading `conn`'s temporary
-    copies) or in-memory SQLite, they run at once, one after the other, on `conn`.
+    copies), in-memory SQLite, or outside a spread day archive (`run_on_connections`),
+    they run at once, one after the other, on `conn`.
     """
     return Concurrent(conn, jobs, apart)
 
