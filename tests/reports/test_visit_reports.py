@@ -135,3 +135,25 @@ def test_scalar_getters(services: Services, site: Site) -> None:
     assert report(services, site, "VisitsSummary.getSumVisitsLength") == 1621
     assert report(services, site, "VisitsSummary.getSumVisitsLengthPretty") == "27 min 1s"
     assert report(services, site, "VisitsSummary.getUsers") == 1
+
+
+def test_unique_counts_stay_exact_when_rolled_up(services: Services, site: Site,
+                                                 raw: RawLog) -> None:
+    """One GROUP BY serves type, brand and model (archive/rollup): a repeat visitor counts
+    once per row, whatever finer groups its visits fell into."""
+    raw.visit(site.idsite, "aa", [Hit(at("2010-03-06 22:00:00"), url="http://example.org/d")],
+              config_device_type=1, config_device_brand="AP", config_device_model="iPad",
+              config_browser_name="FF", config_browser_version="121.0",
+              user_id="alice@example.org")
+    types = rows(report(services, site, "DevicesDetection.getType"))
+    assert types["Desktop"]["nb_visits"] == 2 and types["Desktop"]["nb_uniq_visitors"] == 1
+    assert types["Smartphone"]["nb_visits"] == 2
+    assert types["Smartphone"]["nb_uniq_visitors"] == 2  # "aa" once, "bb" once
+    brands = rows(report(services, site, "DevicesDetection.getBrand"))
+    assert brands["Apple"]["nb_uniq_visitors"] == 2 and brands["Apple"]["nb_users"] == 1
+    versions = rows(report(services, site, "DevicesDetection.getBrowserVersions"))
+    firefox = {label: columns for label, columns in versions.items() if "Firefox" in label}
+    assert sum(c["nb_visits"] for c in firefox.values()) == 3
+    browsers = rows(report(services, site, "DevicesDetection.getBrowsers"))
+    assert browsers["Firefox"]["nb_visits"] == 3 and browsers["Firefox"]["nb_uniq_visitors"] == 1
+    assert browsers["Firefox"]["nb_users"] == 1
