@@ -100,7 +100,7 @@ def extractions_from(params: Mapping[str, Any]) -> list[dimensions.Extraction]:
     nested = params.get("extractions")
     items: list[Any]
     if isinstance(nested, dict):
-        items = [nested[k] for k in sorted(nested, key=lambda k: int(k) if str(k).isdigit() else 0)]
+        items = [nested[k] for k in sorted(nested, key=lambda k: int(k) if str(k).isdecimal() else 0)]
     elif isinstance(nested, list):
         items = nested
     else:

@@ -231,7 +231,7 @@ def get_row_evolution(call: ApiCall) -> Any:
         if not everything.entries:
             return []
         limit = str(call.params.get("filter_limit") or "")
-        labels = _labels_seen(everything, int(limit) if limit.lstrip("-").isdigit() else -1)
+        labels = _labels_seen(everything, int(limit) if limit.lstrip("-").isdecimal() else -1)
         tables = [_only(everything, label) for label in labels]
     else:
         tables = [_periods_by_date(call, method, {"label": [label]}) for label in labels]

@@ -175,7 +175,7 @@ def exclude_low_population(table: DataTable, column: str, minimum: float) -> Non
 
 def natural_key(text: str) -> list[Any]:
     """strnatcasecmp order: digit runs compare as numbers, the rest case-insensitively."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+    return [(0, int(part), "") if part.isdecimal() else (1, 0, part.lower())
             for part in _DIGITS.split(text) if part != ""]
 
 

@@ -37,7 +37,7 @@ def parse_pairs(pairs: Iterable[tuple[str, str]]) -> Params:
                 inner = _BRACKETS.match(f"x{rest}")
                 container.setdefault(index, {})[inner.group(2) if inner else rest] = value
             continue
-        if index == "" or index.isdigit():
+        if index == "" or index.isdecimal():
             current = params.get(name)
             if not isinstance(current, list):
                 current = []
@@ -122,6 +122,6 @@ def site_ids(value: Any) -> list[int]:
     found: list[int] = []
     for part in raw:
         part = str(part).strip()
-        if part.isdigit() and 0 < int(part) <= MAX_ID and int(part) not in found:
+        if part.isdecimal() and 0 < int(part) <= MAX_ID and int(part) not in found:
             found.append(int(part))
     return found

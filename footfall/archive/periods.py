@@ -342,7 +342,7 @@ def _literal_date(text: str) -> date | None:
     try:
         if match:
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        if text.isdigit() and len(text) >= 9:  # a unix timestamp
+        if text.isdecimal() and len(text) >= 9:  # a unix timestamp
             return datetime.fromtimestamp(int(text), UTC).date()
     except (ValueError, OverflowError):
         return None

@@ -51,7 +51,7 @@ def archive_day(ctx: DayContext) -> Records:
 
 
 def _type_row(key: str) -> tuple[str, dict[str, Any]]:
-    type_id = int(key) if key.lstrip("-").isdigit() else None
+    type_id = int(key) if key.lstrip("-").isdecimal() else None
     label = names.device_type_name(type_id)
     slug = label.lower()
     return label, {"segment": f"deviceType=={segment_value(slug)}",

@@ -269,7 +269,7 @@ def subtable_build(record: str) -> Any:
 
         raw = str(request.params.get("idSubtable") or "")
         table = _relabel_tree(view.table(record), record)
-        found = find_subtable(table, int(raw)) if raw.isdigit() else None
+        found = find_subtable(table, int(raw)) if raw.isdecimal() else None
         return found if found is not None else DataTable()
 
     return build

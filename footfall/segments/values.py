@@ -33,7 +33,7 @@ def _enum(names: dict[str, int], value: str) -> int | str:
 
 
 def _is_int(value: str) -> bool:
-    return value.strip().lstrip("-").isdigit()
+    return value.strip().lstrip("-").isdecimal()
 
 
 def visitor_type(value: str) -> int | str:

@@ -234,7 +234,7 @@ def _search_in_url(url: str, search_params: tuple[str, ...],
         return None
     category = next((values[p] for p in category_params if values.get(p)), "")
     count_text = values.get("search_count", "")
-    count = int(count_text) if count_text.isdigit() else None
+    count = int(count_text) if count_text.isdigit() and count_text.isascii() else None
     return keyword, category, count
 
 

@@ -35,7 +35,7 @@ PLUGIN_FLAGS = {
 LOCATION_PARAMS = ("country", "region", "city", "lat", "long")
 _PRIVILEGED_NAMES = ("cip", *LOCATION_PARAMS)
 _CONTROL = str.maketrans("", "", "\r\n\0")
-_LEADING_INT = re.compile(r"^\s*([+-]?\d+)")
+_LEADING_INT = re.compile(r"^[ \t\n\r\v\f]*([+-]?[0-9]+)")  # PHP: ASCII digits only
 _UNIX_TIME = re.compile(r"\d+(\.\d+)?")
 
 
@@ -55,7 +55,7 @@ def integer(params: Params, name: str, default: int = 0) -> int:
     value = params.get(name)
     if not isinstance(value, str):
         return default
-    if value.isdigit() and len(value) < 18:
+    if value.isdigit() and value.isascii() and len(value) < 18:
         return int(value)
     match = _LEADING_INT.match(value)
     if not match:

@@ -448,7 +448,7 @@ def custom_variables(data: object) -> dict[str, str]:
     if not isinstance(data, dict):
         return columns
     for slot, pair in data.items():
-        if (str(slot).isdigit() and 1 <= int(slot) <= 5 and isinstance(pair, list)
+        if (str(slot).isdigit() and str(slot).isascii() and 1 <= int(slot) <= 5 and isinstance(pair, list)
                 and len(pair) == 2 and all(isinstance(v, (str, int, float)) for v in pair)):
             columns[f"custom_var_k{int(slot)}"] = str(pair[0]).strip()[:200]
             columns[f"custom_var_v{int(slot)}"] = str(pair[1]).strip()[:200]

@@ -34,7 +34,7 @@ def matomo_link_target(request: Request) -> str | None:
         return None
     period = urlencode({k: query[k] for k in ("period", "date") if query.get(k)})
     idsite = query.get("idSite", "")
-    if query.get("module") == "MultiSites" or not idsite.isdigit():
+    if query.get("module") == "MultiSites" or not idsite.isdecimal():
         return "/?all=1" + (f"&{period}" if period else "")
     return f"/site/{int(idsite)}" + (f"?{period}" if period else "")
 

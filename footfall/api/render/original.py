@@ -36,7 +36,7 @@ def php_serialize(value: Any) -> str:
 
 def _array_key(key: Any) -> Any:
     """PHP turns numeric string keys into integers."""
-    if isinstance(key, str) and key.isdigit() and not (len(key) > 1 and key[0] == "0"):
+    if isinstance(key, str) and key.isdecimal() and not (len(key) > 1 and key[0] == "0"):
         return int(key)
     return key
 
