@@ -31,18 +31,22 @@ def _engine_params() -> list[str]:
 
 @pytest.fixture(scope="session")
 def _server_databases() -> Iterator[dict[str, str]]:
-    """One scratch database per configured server engine, migrated once."""
+    """Two scratch databases per configured server engine, migrated once: `name` for the
+    tests, which empty it at their start, and `name/module` for the module-scoped
+    scenarios, whose server (and its archiving scheduler) lives across a module's
+    tests and must not share tables that those tests empty under it."""
     created: dict[str, str] = {}
     try:
         for name, var in SERVER_ENGINES.items():
             server_url = os.environ.get(var)
             if server_url:
-                created[name] = testing.create_scratch_database(server_url)
-                testing.migrated_engine(created[name]).dispose()
+                for key in (name, f"{name}/module"):
+                    created[key] = testing.create_scratch_database(server_url)
+                    testing.migrated_engine(created[key]).dispose()
         yield created
     finally:
-        for name, url in created.items():
-            testing.drop_scratch_database(os.environ[SERVER_ENGINES[name]], url)
+        for key, url in created.items():
+            testing.drop_scratch_database(os.environ[SERVER_ENGINES[key.split("/")[0]]], url)
 
 
 @pytest.fixture(params=_engine_params())

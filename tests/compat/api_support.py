@@ -99,7 +99,7 @@ def _module_scenario(request: pytest.FixtureRequest, tmp_path_factory: pytest.Te
         url = f"sqlite:///{folder / 'footfall.sqlite3'}"
         testing.migrated_engine(url).dispose()
     else:
-        url = server_databases[request.param]
+        url = server_databases[f"{request.param}/module"]
     engine = testing.make_engine(url)
     testing.empty_all_tables(engine)
     try:
