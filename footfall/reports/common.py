@@ -72,14 +72,19 @@ def summed_table(groups: list[tuple[tuple[Any, ...], dict[str, Any]]],
     table = DataTable()
     index: dict[str, Row] = {}
     for key, metrics in groups:
-        label = join_key(*(key[i] for i in positions))
-        row = index.get(label)
-        if row is None:
-            row = index[label] = Row(label, dict(metrics))
-            table.rows.append(row)
-        else:
-            sum_columns(row.columns, metrics)
+        add_or_sum(table, index, join_key(*(key[i] for i in positions)), metrics)
     return table
+
+
+def add_or_sum(table: DataTable, index: dict[str, Row], label: str,
+               metrics: dict[str, Any]) -> None:
+    """Add a row for `label`, or sum `metrics` into the one `index` already holds."""
+    row = index.get(label)
+    if row is None:
+        row = index[label] = Row(label, dict(metrics))
+        table.rows.append(row)
+    else:
+        sum_columns(row.columns, metrics)
 
 
 def relabel(table: DataTable, relabel_row: Relabel, *, sort: bool = True) -> DataTable:

@@ -8,8 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from footfall.archive.archiver import ArchiveView, DayContext, Records
-from footfall.archive.datatable import DataTable, Row, sum_columns
+from footfall.archive.datatable import DataTable, Row
 from footfall.reports.common import (
+    add_or_sum,
     continent_of_country,
     dimension_table,
     english_names,
@@ -43,21 +44,12 @@ def archive_day(ctx: DayContext) -> Records:
     country_rows: dict[str, Row] = {}
     for row in cities.rows:
         _, region_code, country = split_key(row.label)
-        _add(regions, region_rows, join_key(region_code, country), row.columns)
-        _add(countries, country_rows, country, row.columns)
+        add_or_sum(regions, region_rows, join_key(region_code, country), row.columns)
+        add_or_sum(countries, country_rows, country, row.columns)
     tables = {"UserCountry_country": countries, "UserCountry_region": regions,
               "UserCountry_city": cities}
     distinct = sum(1 for row in countries.rows if row.label != UNKNOWN_CODE)
     return Records(numerics={"UserCountry_distinctCountries": distinct}, tables=tables)
-
-
-def _add(table: DataTable, index: dict[str, Row], label: str, columns: dict[str, Any]) -> None:
-    row = index.get(label)
-    if row is None:
-        row = index[label] = Row(label, dict(columns))
-        table.rows.append(row)
-    else:
-        sum_columns(row.columns, columns)
 
 
 def country_name(code: str) -> str:
