@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from footfall.db.schema import ingest_order, ingest_queue
+from footfall.testing import run_coroutine
 from footfall.tracker import queue, worker
 from footfall.tracker.queue import GroupCommitter, QueueStore, QueueWriter
 
@@ -62,7 +63,7 @@ def test_group_committer_answers_every_request_of_a_group(store: QueueStore) -> 
         finally:
             await committer.stop()
 
-    answers = asyncio.run(run())
+    answers = run_coroutine(run())  # not asyncio.run: a Playwright loop may be running
     assert answers[:50] == [None] * 50
     assert answers[50:] == [set(), {(1, "X")}]
     assert sorted(_queued(store)) == sorted([f"p{n}" for n in range(50)] + ["order"])
