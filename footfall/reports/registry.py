@@ -194,7 +194,8 @@ def run_method(method: ReportMethod, *, services: Services, site: Site, period: 
 
 
 def resolve_segment(segment: Any) -> Any:
-    """None for no segment; a definition string needs footfall.segments, not there yet."""
+    """None for no segment. Callers pass a parsed segment (the API parses `segment=` per
+    site with footfall.segments); a bare definition string here is a caller's mistake."""
     if segment is None or (isinstance(segment, str) and not segment.strip()):
         return None
     if isinstance(segment, str):
