@@ -132,14 +132,6 @@ class DaySources:
         return log_link_visit_action, action_filter(self.idsite, self.start, self.end,
                                                     self.segment), True
 
-    @property
-    def has_visits(self) -> bool:
-        return _not_empty(self.conn, self.visits)
-
-    @property
-    def has_actions(self) -> bool:
-        return _not_empty(self.conn, self.actions)
-
     def close(self) -> None:
         """Drop the tables this connection made (or discard the connection if that fails)."""
         try:
@@ -216,7 +208,3 @@ def _temp_table(name: str, columns: tuple[sa.Column[Any], ...]) -> sa.Table:
         table = _TABLES.setdefault(key, sa.Table(name, sa.MetaData(), *columns,
                                                  prefixes=["TEMPORARY"]))
     return table
-
-
-def _not_empty(conn: Connection, table: sa.FromClause) -> bool:
-    return conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is not None

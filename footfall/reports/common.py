@@ -62,20 +62,6 @@ def dimension_table(ctx: DayContext, keys: Sequence[Any],
     return rows_from_groups(groups, key_of or join_key)
 
 
-def summed_table(groups: list[tuple[tuple[Any, ...], dict[str, Any]]],
-                 positions: Sequence[int]) -> DataTable:
-    """A table keyed by some of a family query's key columns, summing the finer groups.
-
-    One GROUP BY per family serves all its reports; as in Matomo's archivers that
-    derive coarser tables from finer rows, unique counts of such rows are sums.
-    """
-    table = DataTable()
-    index: dict[str, Row] = {}
-    for key, metrics in groups:
-        add_or_sum(table, index, join_key(*(key[i] for i in positions)), metrics)
-    return table
-
-
 def add_or_sum(table: DataTable, index: dict[str, Row], label: str,
                metrics: dict[str, Any]) -> None:
     """Add a row for `label`, or sum `metrics` into the one `index` already holds."""
