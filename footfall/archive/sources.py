@@ -14,7 +14,9 @@ The visit copy also marks repeat visitors: `multi_idvisitor` (`multi_user_id`)
 holds the visitor (user) id of visits whose visitor (user) has more than one
 visit that day, NULL otherwise. A unique count is then the number of
 unmarked visits plus a COUNT(DISTINCT) over the marked ones only: exact, and
-far cheaper than a COUNT(DISTINCT) over every visit of every group.
+far cheaper than a COUNT(DISTINCT) over every visit of every group. The marked
+visits (about a sixth of a day's) are copied once more on their own
+(`marked_visits`), so those distinct counts scan and sort only them.
 """
 
 from __future__ import annotations
@@ -97,14 +99,15 @@ class DaySources:
         self.conn, self.idsite, self.start, self.end, self.segment = (
             conn, idsite, start, end, segment)
         self._visits: sa.Table | None = None
+        self._marked: sa.Table | None = None
         self._actions: sa.Table | None = None
 
     @property
     def visits(self) -> sa.Table:
         if self._visits is None:
-            self._visits = _copy_visits(self.conn, "ff_day_visits",
-                                        visit_filter(self.idsite, self.start, self.end,
-                                                     self.segment))
+            self._visits, self._marked = _copy_visits(
+                self.conn, "ff_day_visits", visit_filter(self.idsite, self.start, self.end,
+                                                         self.segment))
             self.conn.commit()  # keeps the table for this session even if a later statement fails
         return self._visits
 
@@ -136,7 +139,7 @@ class DaySources:
         """Drop the tables this connection made (or discard the connection if that fails)."""
         try:
             self.conn.rollback()
-            for table in (self._visits, self._actions):
+            for table in (self._visits, self._marked, self._actions):
                 if table is not None:
                     table.drop(self.conn)
             self.conn.commit()
@@ -144,7 +147,7 @@ class DaySources:
             self.conn.invalidate()
             raise
         finally:
-            self._visits = self._actions = None
+            self._visits = self._marked = self._actions = None
 
 
 @contextmanager
@@ -158,7 +161,13 @@ def day_sources(conn: Connection, idsite: int, start: datetime, end: datetime,
         sources.close()
 
 
-def _copy_visits(conn: Connection, name: str, where: list[Any]) -> sa.Table:
+def marked_visits(visits: sa.FromClause) -> sa.Table:
+    """The copy of the marked rows of a day's visit copy (same columns), made with it."""
+    return _MARKED_OF[visits]
+
+
+def _copy_visits(conn: Connection, name: str, where: list[Any]) -> tuple[sa.Table, sa.Table]:
+    """The day's visits with repeat markers, and their marked rows again on their own."""
     markers = (sa.Column(MULTI_VISITOR, log_visit.c.idvisitor.type),
                sa.Column(MULTI_USER, log_visit.c.user_id.type))
     visits = _temp_copy(conn, log_visit, VISIT_COLUMNS, name, where, markers)
@@ -168,7 +177,13 @@ def _copy_visits(conn: Connection, name: str, where: list[Any]) -> sa.Table:
         .limit(1)).first() is not None
     if has_users:  # most sites never set user ids
         _mark_repeats(conn, visits, visits.c.user_id, MULTI_USER)
-    return visits
+    marked = _temp_table(f"{name}_marked", tuple(sa.Column(c.name, c.type) for c in visits.c))
+    marked.create(conn)
+    conn.execute(marked.insert().from_select(
+        [c.name for c in visits.c], sa.select(*visits.c).where(
+            sa.or_(visits.c[MULTI_VISITOR].is_not(None), visits.c[MULTI_USER].is_not(None)))))
+    _MARKED_OF.setdefault(visits, marked)
+    return visits, marked
 
 
 def _mark_repeats(conn: Connection, visits: sa.Table, column: sa.Column[Any],
@@ -197,6 +212,7 @@ def _temp_copy(conn: Connection, source: sa.Table, columns: tuple[str, ...], nam
 
 
 _TABLES: dict[tuple[str, tuple[str, ...]], sa.Table] = {}
+_MARKED_OF: dict[sa.FromClause, sa.Table] = {}  # visit copy -> its marked rows (both shared)
 
 
 def _temp_table(name: str, columns: tuple[sa.Column[Any], ...]) -> sa.Table:

@@ -18,15 +18,16 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from footfall.archive.datatable import DataTable
-from footfall.archive.sources import MULTI_USER, MULTI_VISITOR
+from footfall.archive.sources import MULTI_USER, MULTI_VISITOR, marked_visits
 from footfall.reports.common import join_key
 from footfall.reports.metrics import VISIT_METRICS, as_number, rows_from_groups
 
 # Positions in a fine row after its keys.
-_VISITS, _ACTIONS, _MAX, _LENGTH, _BOUNCES, _CONVERTED, _SOLO_VISITORS, _SOLO_USERS, _MARKED = \
-    range(9)
+(_VISITS, _ACTIONS, _MAX, _LENGTH, _BOUNCES, _CONVERTED, _MARKED_VISITORS, _WITH_USER,
+ _MARKED_USERS) = range(9)
 
 
 class VisitGroups:
@@ -36,28 +37,29 @@ class VisitGroups:
                  keys: Sequence[sa.ColumnElement[Any]], where: Sequence[Any] = ()) -> None:
         self.conn, self.visits, self.keys = conn, visits, list(keys)
         v = visits.c
-        self.marked = sa.or_(v[MULTI_VISITOR].is_not(None), v[MULTI_USER].is_not(None))
         self.where = [*where]
         actions = sa.func.coalesce(v.visit_total_actions, 0)
+        # Solo visitors (users) are counted as all visits (with a user id) minus the marked
+        # ones: a marker is only ever set where its id is (sources._mark_repeats).
         query = sa.select(
             *(key.label(f"k{i}") for i, key in enumerate(keys)),
             sa.func.count(), sa.func.sum(actions), sa.func.max(actions),
             sa.func.sum(v.visit_total_time),
             sa.func.sum(sa.case((actions <= 1, 1), else_=0)),
             sa.func.sum(sa.case((v.visit_goal_converted == 1, 1), else_=0)),
-            sa.func.sum(sa.case((v[MULTI_VISITOR].is_(None), 1), else_=0)),
-            sa.func.sum(sa.case((sa.and_(v.user_id.is_not(None), v[MULTI_USER].is_(None)), 1),
-                                else_=0)),
-            sa.func.sum(sa.case((self.marked, 1), else_=0)),
+            sa.func.count(v[MULTI_VISITOR]), sa.func.count(v.user_id),
+            sa.func.count(v[MULTI_USER]),
         ).select_from(visits).where(*self.where)
         query = query.group_by(*keys) if keys else query
         self.width = len(keys)
         self.rows = [(tuple(row[:self.width]), row[self.width:]) for row in conn.execute(query)
                      if row[self.width]]  # an aggregate without keys over no visits: no group
-        self.has_marked = any(values[_MARKED] for _, values in self.rows)
+        self.has_marked = any(values[_MARKED_VISITORS] or values[_MARKED_USERS]
+                              for _, values in self.rows)
 
     def _marked_uniques(self, positions: Sequence[int]) -> dict[tuple[Any, ...], tuple[Any, Any]]:
-        """Distinct repeat visitors and users per rolled-up key: a sort of the marked visits."""
+        """Distinct repeat visitors and users per rolled-up key: a sort of the marked visits,
+        read from their own copy (`sources.marked_visits`), not the day's."""
         if not self.has_marked:
             return {}
         v = self.visits.c
@@ -65,8 +67,9 @@ class VisitGroups:
         query = sa.select(*(key.label(f"k{i}") for i, key in enumerate(keys)),
                           sa.func.count(sa.distinct(v[MULTI_VISITOR])),
                           sa.func.count(sa.distinct(v[MULTI_USER]))).select_from(
-            self.visits).where(*self.where, self.marked)
+            self.visits).where(*self.where)
         query = query.group_by(*keys) if keys else query
+        query = _on(marked_visits(self.visits), self.visits, query)
         width = len(keys)
         return {tuple(row[:width]): (row[width], row[width + 1])
                 for row in self.conn.execute(query)}
@@ -79,10 +82,11 @@ class VisitGroups:
             total = totals.get(key)
             if total is None:
                 total = totals[key] = [0, 0, 0, 0, 0, 0, 0, 0]
-            total[0] += values[_SOLO_VISITORS] or 0  # unmarked: each visit another visitor
+            # unmarked: each visit another visitor (user)
+            total[0] += values[_VISITS] - values[_MARKED_VISITORS]
             total[1] += values[_VISITS]
             total[2] += values[_ACTIONS] or 0
-            total[3] += values[_SOLO_USERS] or 0
+            total[3] += values[_WITH_USER] - values[_MARKED_USERS]
             most = values[_MAX] or 0
             if most > total[4]:
                 total[4] = most
@@ -101,6 +105,22 @@ class VisitGroups:
     def table(self, positions: Sequence[int], key_of: Callable[..., str] = join_key) -> DataTable:
         """A table of the keys at `positions`, labelled `key_of(*key)` (as `dimension_table`)."""
         return rows_from_groups(self.rolled_up(positions), key_of)
+
+
+def _on(table: sa.Table, visits: sa.FromClause, statement: Any) -> Any:
+    """`statement` over `visits` rewritten over `table`, which has the same columns.
+
+    The whole statement is rewritten: expressions already compiled elsewhere keep
+    memoized parts that a rewrite of the expression alone would leave pointing at `visits`.
+    """
+    def swap(element: Any) -> Any:
+        if element is visits:
+            return table
+        if isinstance(element, sa.Column) and element.table is visits:
+            return table.c[element.name]
+        return None
+
+    return replacement_traverse(statement, {}, swap)
 
 
 def sql_order(key: tuple[Any, ...]) -> tuple[Any, ...]:

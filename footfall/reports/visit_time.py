@@ -25,7 +25,20 @@ def _site_hour(ctx: DayContext, column: Any) -> Any:
     for hour in range(1, 24):
         local = datetime(day.year, day.month, day.day, tzinfo=zone) + timedelta(hours=hour)
         bounds.append(local.astimezone(site_tzinfo("UTC")).replace(tzinfo=None))
-    return sa.case(*((column < bound, hour) for hour, bound in enumerate(bounds)), else_=23)
+    if bounds != sorted(bounds):  # never seen; the plain chain is right whatever the order
+        return sa.case(*((column < bound, hour) for hour, bound in enumerate(bounds)), else_=23)
+    return _first_above(column, bounds, 0, len(bounds))
+
+
+def _first_above(column: Any, bounds: list[datetime], low: int, high: int) -> Any:
+    """The first hour in [low, high] whose end bound is above `column` (`high`: none is, or
+    NULL) by halving, about 5 comparisons a visit instead of up to 23: the same hours as
+    the chain `CASE WHEN column < bound0 THEN 0 WHEN column < bound1 THEN 1 ... ELSE 23`."""
+    if low == high:
+        return sa.literal(low)
+    middle = (low + high) // 2
+    return sa.case((column < bounds[middle], _first_above(column, bounds, low, middle)),
+                   else_=_first_above(column, bounds, middle + 1, high))
 
 
 def archive_day(ctx: DayContext) -> Records:

@@ -52,9 +52,28 @@ def _in_bucket(value: Any, bucket: Bucket, scale: int = 1) -> Any:
 
 
 def _bucket_key(value: Any, buckets: tuple[Bucket, ...], scale: int = 1) -> Any:
-    """The index of the bucket `value` falls in, as a SQL CASE (-1: none)."""
-    return sa.case(*((_in_bucket(value, bucket, scale), index)
-                     for index, bucket in enumerate(buckets)), else_=-1)
+    """The index of the bucket `value` falls in, as a SQL CASE (-1: none).
+
+    Buckets are disjoint and in order, so the only one `value` can be in is the last
+    starting at or below it: found by halving (a few comparisons a visit rather than one
+    per bucket), then checked against that bucket's upper end. NULL is in none.
+    """
+    return _last_starting_below(value, buckets, scale, -1, len(buckets) - 1)
+
+
+def _last_starting_below(value: Any, buckets: tuple[Bucket, ...], scale: int, low: int,
+                         high: int) -> Any:
+    """`_bucket_key` among bucket indexes [low, high] (-1: before the first bucket)."""
+    if low == high:
+        if low < 0:
+            return sa.literal(-1)
+        if buckets[low][2] is None:
+            return sa.literal(low)
+        return sa.case((_in_bucket(value, buckets[low], scale), low), else_=-1)
+    middle = (low + high + 1) // 2
+    return sa.case((value >= buckets[middle][1] * scale,
+                    _last_starting_below(value, buckets, scale, middle, high)),
+                   else_=_last_starting_below(value, buckets, scale, low, middle - 1))
 
 
 def archive_day(ctx: DayContext) -> Records:
