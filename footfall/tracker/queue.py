@@ -94,6 +94,7 @@ class GroupCommitter:
         self._writer = QueueWriter(store)
         self.committed = threading.Event()  # set after each commit, for the pipeline worker
         self._last_group = 0
+        self._stopping = False
 
     async def start(self) -> None:
         self._wake = asyncio.Event()
@@ -101,12 +102,13 @@ class GroupCommitter:
         self._task = asyncio.create_task(self._run(), name="ingest-group-commit")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        """Commit what is pending, then stop (later requests are refused: 503)."""
+        self._stopping = True
+        if self._task is not None and self._wake is not None:
+            self._wake.set()
+            await self._task
         self._executor.submit(self._writer.close)
-        self._executor.shutdown(wait=True)
+        await asyncio.get_running_loop().run_in_executor(None, self._executor.shutdown)
 
     async def submit(self, payload: str) -> None:
         """Queue one request's payload; returns once it is committed."""
@@ -123,6 +125,8 @@ class GroupCommitter:
         """Add `entry` to the next group; the future is resolved once it is committed."""
         assert self._wake is not None and self._loop is not None, (
             "GroupCommitter.start() was not awaited")
+        if self._stopping:
+            raise RuntimeError("the server is stopping")
         future: asyncio.Future[set[Order]] = self._loop.create_future()
         self._pending.append((entry, future))
         self._wake.set()
@@ -143,6 +147,8 @@ class GroupCommitter:
                 del self._pending[: self.max_batch]
                 self._last_group = len(group)
                 await self._commit(loop, group)
+            if self._stopping:
+                return
 
     async def _commit(self, loop: asyncio.AbstractEventLoop,
                       group: list[tuple[Entry, asyncio.Future[set[Order]]]]) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from footfall.auth.users import has_access
 from footfall.services import Services
 from footfall.tracker.actions import DEFAULT_SEARCH_PARAMS, has_custom_action
+from footfall.tracker.commit_process import ProcessCommitter
 from footfall.tracker.consumer import pipeline_in_separate_process
 from footfall.tracker.enrich.ip import client_ip
 from footfall.tracker.queue import GroupCommitter, QueueStore, last_queued_id, pending_up_to
@@ -53,11 +54,15 @@ class TrackerService:
         self.sites = SiteCache(self.engine, ttl=float(tracker["tracker_cache_file_ttl"]))
         self.tokens = TokenCache(self.engine)
         self.goals = GoalCache(self.engine)
+        sqlite_synchronous = settings.get_str("database", "sqlite_synchronous")
         self.store = QueueStore(self.engine, settings.database_url,
-                                sqlite_synchronous=settings.get_str("database",
-                                                                    "sqlite_synchronous"))
-        self.committer = GroupCommitter(
-            self.store, max_batch=int(tracker["group_commit_max_batch"]),
+                                sqlite_synchronous=sqlite_synchronous)
+        max_batch = int(tracker["group_commit_max_batch"])
+        # Under `footfall serve` the commits run in a child process (commit_process.py).
+        self.committer: GroupCommitter | ProcessCommitter = ProcessCommitter(
+            settings.database_url, sqlite_synchronous, max_batch=max_batch,
+        ) if pipeline_in_separate_process() else GroupCommitter(
+            self.store, max_batch=max_batch,
             max_wait_ms=int(tracker["group_commit_max_wait_ms"]))
         self.worker = IngestWorker(settings, self.store, self.sites, self.committer.committed)
 
