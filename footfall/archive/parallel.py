@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -35,19 +36,34 @@ Task = TypeVar("Task")
 Result = TypeVar("Result")
 
 
+@dataclass
+class Later:
+    """A task's result that its worker finishes after its other tasks: the task started
+    work elsewhere (`run_concurrently`) and would only wait for it now. `abandon` is
+    called instead of `finish` when the run fails first."""
+
+    finish: Callable[[], Any]
+    abandon: Callable[[], None]
+
+
 def workers_for(engine: Engine) -> int:
-    """One connection for in-memory SQLite (each connection would see its own database)."""
+    """Connections for a day's families: DAY_WORKERS, one for in-memory SQLite."""
+    return DAY_WORKERS if has_shared_database(engine) else 1
+
+
+def has_shared_database(engine: Engine) -> bool:
+    """Whether the engine's connections see one database (not so for in-memory SQLite)."""
     database = engine.url.database or ""
-    if engine.dialect.name == "sqlite" and (database in ("", ":memory:") or
-                                            "mode=memory" in database):
-        return 1
-    return DAY_WORKERS
+    return not (engine.dialect.name == "sqlite" and (database in ("", ":memory:") or
+                                                     "mode=memory" in database))
 
 
 def run_on_connections(engine: Engine, tasks: Sequence[Task],
                        open_sources: Callable[[Connection], DaySources],
-                       run: Callable[[Task, Connection, DaySources], Result]) -> list[Result]:
-    """`run(task, conn, sources)` for every task, spread over `workers_for(engine)` connections."""
+                       run: Callable[[Task, Connection, DaySources], Result | Later]
+                       ) -> list[Result]:
+    """`run(task, conn, sources)` for every task, spread over `workers_for(engine)` connections
+    (a `Later` result is finished by its worker once that worker has no other task left)."""
     results: dict[int, Result] = {}
     pending = list(enumerate(tasks))
     pending.reverse()
@@ -55,29 +71,42 @@ def run_on_connections(engine: Engine, tasks: Sequence[Task],
 
     def work(spread: bool) -> None:
         _thread.spread = spread
+        later: list[tuple[int, Later]] = []
         with engine.connect() as conn:
             sources = open_sources(conn)
             try:
                 while True:
                     with guard:
                         if not pending:
-                            return
+                            break
                         index, task = pending.pop()
-                    results[index] = run(task, conn, sources)
+                    result = run(task, conn, sources)
+                    if isinstance(result, Later):
+                        later.append((index, result))
+                    else:
+                        results[index] = result
+                while later:
+                    index, waiting = later.pop(0)
+                    results[index] = waiting.finish()
             except BaseException:
                 with guard:
                     pending.clear()  # the others stop after their current task
+                for _, waiting in later:
+                    waiting.abandon()
                 raise
             finally:
                 sources.close()
 
     count = min(workers_for(engine), len(tasks))
-    if count <= 1 or not _spreading.acquire(blocking=False):
+    spread = has_shared_database(engine) and _spreading.acquire(blocking=False)
+    if count <= 1 or not spread:
         spread_before = getattr(_thread, "spread", False)
         try:
-            work(False)
+            work(spread)
         finally:
             _thread.spread = spread_before
+            if spread:
+                _spreading.release()
     else:
         try:
             with ThreadPoolExecutor(count, thread_name_prefix="footfall-archive") as pool:
@@ -98,7 +127,7 @@ class Concurrent:
         self._futures: list[Future[Any]] = []
         self._done: list[Any] | None = None
         engine = conn.engine
-        if not apart or workers_for(engine) <= 1 or not getattr(_thread, "spread", False):
+        if not apart or not has_shared_database(engine) or not getattr(_thread, "spread", False):
             self._done = [job(conn) for job in jobs]
             return
         self._pool = ThreadPoolExecutor(len(jobs), thread_name_prefix="footfall-archive")
@@ -114,6 +143,10 @@ class Concurrent:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Wait for the jobs that have started; drop those that have not."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 

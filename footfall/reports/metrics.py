@@ -86,7 +86,7 @@ def group_visits(conn: Connection, visits: sa.FromClause,
     width = len(keys)
     return [(tuple(row[:width]), dict(zip(VISIT_METRICS, map(as_number, row[width:]),
                                           strict=True)))
-            for row in conn.execute(query)]
+            for row in conn.execute(query).all()]
 
 
 _ADDED = tuple(name for name in VISIT_METRICS if name != "max_actions")

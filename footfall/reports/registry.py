@@ -35,6 +35,7 @@ from footfall.errors import BadRequest
 
 if TYPE_CHECKING:
     from footfall.archive.archiver import ArchiveView, DayContext, Records
+    from footfall.archive.parallel import Later
     from footfall.archive.periods import Period
     from footfall.services import Services
     from footfall.sites import Site
@@ -125,7 +126,8 @@ class Family:
     """A report family: its day aggregation, its period aggregation and its reports."""
 
     name: str
-    archive_day: Callable[[DayContext], Records]
+    # The day's records, or a `Later` that makes them after the day's other families.
+    archive_day: Callable[[DayContext], Records | Later]
     reports: list[ReportDefinition] = field(default_factory=list)
     # blob record name -> ([General] row-limit key, subtable row-limit key or None)
     table_limits: dict[str, tuple[str, str | None]] = field(default_factory=dict)
@@ -133,6 +135,8 @@ class Family:
     finish_period: Callable[[Any, Records], None] | None = None
     # scalar getter action -> (report action, column[, formatter])
     scalars: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    # Run first in a day archive: its day aggregation starts work on other connections.
+    starts_early: bool = False
 
 
 _FAMILIES: dict[str, Family] = {}

@@ -52,7 +52,7 @@ class VisitGroups:
         ).select_from(visits).where(*self.where)
         query = query.group_by(*keys) if keys else query
         self.width = len(keys)
-        self.rows = [(tuple(row[:self.width]), row[self.width:]) for row in conn.execute(query)
+        self.rows = [(tuple(row[:self.width]), row[self.width:]) for row in conn.execute(query).all()
                      if row[self.width]]  # an aggregate without keys over no visits: no group
         self.has_marked = any(values[_MARKED_VISITORS] or values[_MARKED_USERS]
                               for _, values in self.rows)
@@ -72,7 +72,7 @@ class VisitGroups:
         query = _on(marked_visits(self.visits), self.visits, query)
         width = len(keys)
         return {tuple(row[:width]): (row[width], row[width + 1])
-                for row in self.conn.execute(query)}
+                for row in self.conn.execute(query).all()}
 
     def rolled_up(self, positions: Sequence[int]) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
         """[(key, visit metrics)] for the keys at `positions`, in SQL's GROUP BY order."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date, datetime
 
+import pytest
+
 from footfall.archive import periods
-from footfall.archive.archiver import Archiver
+from footfall.archive.archiver import Archiver, collection_paused
 from footfall.archive.store import DONE_INVALIDATED, DONE_OK, ArchiveStore
 from footfall.db.schema import archive_invalidation
 from footfall.reports import registry
@@ -163,3 +166,25 @@ def test_invalidated_archive_is_served_when_building_is_not_allowed(
     assert Archiver(services.db, services.settings).rebuild_invalidated(site.idsite) == 1
     statuses = [s for p, _, s in ArchiveStore(engine).archived_periods(site.idsite)]
     assert statuses == [DONE_OK]
+
+
+def test_the_garbage_collector_is_paused_while_archives_are_built() -> None:
+    """archiver.collection_paused: off during (nested or concurrent) builds, then back as
+    it was, also when a build fails."""
+    assert gc.isenabled()
+    with collection_paused():
+        assert not gc.isenabled()
+        with collection_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer build is still running
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collection_paused():
+        raise ValueError("build failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collection_paused():
+            pass
+        assert not gc.isenabled()  # someone else had turned it off: left off
+    finally:
+        gc.enable()

@@ -57,3 +57,40 @@ def test_jobs_outside_a_spread_archive_run_on_the_given_connection(engine: Engin
         with parallel.run_concurrently(conn, [lambda c: c.execute(count).scalar_one()]) as jobs:
             assert jobs.results() == [1]  # not inside run_on_connections: same connection
         conn.execute(sa.text("DROP TABLE ff_test_only_here"))
+
+
+def test_later_results_are_finished_after_the_other_tasks(engine: Engine) -> None:
+    """A task may start work elsewhere and hand back a `Later`: its worker finishes it once
+    no other task is left, and the results still come back in task order."""
+    finished_after: list[int] = []
+    done: list[int] = []
+
+    def finish() -> int:
+        finished_after.append(len(done))
+        return -1
+
+    def run(task: int, conn: Connection, sources: _NoSources) -> int | parallel.Later:
+        if task == 0:
+            return parallel.Later(finish=finish, abandon=lambda: None)
+        done.append(task)
+        return task
+
+    results = parallel.run_on_connections(engine, [0, 1, 2, 3], lambda conn: _NoSources(), run)
+    assert results == [-1, 1, 2, 3]
+    if parallel.workers_for(engine) == 1:  # one worker: every other task ran first
+        assert finished_after == [3]
+
+
+def test_a_failure_abandons_later_results_instead_of_finishing_them(engine: Engine) -> None:
+    outcome: list[str] = []
+
+    def run(task: int, conn: Connection, sources: _NoSources) -> int | parallel.Later:
+        if task == 0:
+            return parallel.Later(finish=lambda: outcome.append("finished"),
+                                  abandon=lambda: outcome.append("abandoned"))
+        raise ValueError("task broke")
+
+    with pytest.raises(ValueError, match="task broke"):
+        parallel.run_on_connections(engine, [0, 1], lambda conn: _NoSources(), run)
+    assert outcome in ([], ["abandoned"])  # [] if another worker took task 1 first
+    assert "finished" not in outcome

@@ -157,3 +157,45 @@ def test_unique_counts_stay_exact_when_rolled_up(services: Services, site: Site,
     browsers = rows(report(services, site, "DevicesDetection.getBrowsers"))
     assert browsers["Firefox"]["nb_visits"] == 3 and browsers["Firefox"]["nb_uniq_visitors"] == 1
     assert browsers["Firefox"]["nb_users"] == 1
+
+
+def test_interest_buckets_at_their_edges(services: Services, make_site, raw: RawLog) -> None:
+    """Buckets are found by halving (visitor_interest._bucket_key): each edge value lands in
+    the bucket that a plain first-match chain would give, the ones past the last included."""
+    site = make_site()
+    lengths = [0, 10, 11, 30, 31, 60, 61, 900, 901, 1800, 1801, 99999]
+    for number, length in enumerate(lengths):
+        raw.visit(site.idsite, f"{number:02x}", [Hit(at("2010-03-06 10:00:00"),
+                                                     url="http://example.org/")],
+                  visit_total_time=length, visit_total_actions=number + 1,
+                  visitor_count_visits=number * 20)
+    duration = rows(report(services, site, "VisitorInterest.getNumberOfVisitsPerVisitDuration"))
+    assert {label: int(c["nb_visits"]) for label, c in duration.items()} == {
+        "0\u201310s": 2, "11\u201330s": 2, "31\u201360s": 2, "1-2 min": 1, "2-4 min": 0,
+        "4-7 min": 0, "7-10 min": 0, "10-15 min": 1, "15-30 min": 2, "30+ min": 2}
+    pages = rows(report(services, site, "VisitorInterest.getNumberOfVisitsPerPage"))
+    assert [int(c["nb_visits"]) for c in pages.values()] == [1, 1, 1, 1, 1, 2, 3, 2, 0, 0]
+    by_count = rows(report(services, site, "VisitorInterest.getNumberOfVisitsByVisitCount"))
+    # visit counts 0 (in no bucket), 20, 40, ..., 220
+    assert [int(c["nb_visits"]) for c in by_count.values()] == [0] * 8 + [0, 1, 1, 3, 5, 1]
+
+
+def test_server_hours_on_a_daylight_saving_day(services: Services, make_site,
+                                               raw: RawLog) -> None:
+    """The site hour comes from a halving CASE over the day's hour ends (visit_time):
+    a visit just before and just after every hour end lands in the right hour, on a day
+    the clocks go back (25 local hours: 02:00-02:59 twice)."""
+    site = make_site(timezone="Europe/Paris")
+    starts = [f"2010-10-30 {hour:02d}:59:59" for hour in range(22, 24)] + \
+        [f"2010-10-31 {hour:02d}:{minute}" for hour in range(0, 23)
+         for minute in ("00:00", "59:59")]
+    for number, start in enumerate(starts):
+        raw.visit(site.idsite, f"{number:02x}", [Hit(at(start), url="http://example.org/")])
+    hours = rows(report(services, site, "VisitTime.getVisitInformationPerServerTime",
+                        date="2010-10-31"))
+    counts = {label: c["nb_visits"] for label, c in hours.items()}
+    # UTC 22:59:59 and 23:59:59 on the 30th are 00:59:59 and 01:59:59 in Paris (UTC+2);
+    # local 02 is UTC 00:00-01:59:59 (both 02:00s); from then on UTC+1, one UTC hour each.
+    assert counts["00"] == 1 and counts["01"] == 1 and counts["02"] == 4
+    assert all(counts[f"{hour:02d}"] == 2 for hour in range(3, 24))
+    assert sum(counts.values()) == len(starts)

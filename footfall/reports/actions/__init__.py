@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 
 from footfall.archive.archiver import ArchiveView, DayContext, Records
 from footfall.archive.datatable import DataTable, Row, sort_rows
+from footfall.archive.parallel import Later
 from footfall.reports.actions import tree
-from footfall.reports.actions.aggregate import DOWNLOAD, OUTLINK, aggregate_day
+from footfall.reports.actions.aggregate import DOWNLOAD, OUTLINK, DayActions, PendingDay
 from footfall.reports.actions.metrics import (
     ENTRY_METRICS,
     EXIT_METRICS,
@@ -35,8 +36,14 @@ GET_COLUMNS = ("nb_pageviews", "nb_uniq_pageviews", "nb_downloads", "nb_uniq_dow
                "nb_outlinks", "nb_uniq_outlinks", "nb_searches", "nb_keywords")
 
 
-def archive_day(ctx: DayContext) -> Records:
-    day = aggregate_day(ctx)
+def archive_day(ctx: DayContext) -> Later:
+    """Starts the passes over the day's actions; the tables are made once the day's other
+    families are done (`parallel.Later`), by when the passes have mostly finished."""
+    pending = PendingDay(ctx)
+    return Later(finish=lambda: _tables(ctx, pending.result()), abandon=pending.close)
+
+
+def _tables(ctx: DayContext, day: DayActions) -> Records:
     level_limit = ctx.settings.get_int("General", "action_category_level_limit")
     delimiter = ctx.settings.get_str("General", "action_title_category_delimiter")
     tables = {
@@ -212,7 +219,7 @@ REPORTS = [
 ]
 
 FAMILY = Family(
-    name="Actions", archive_day=archive_day, reports=REPORTS,
+    name="Actions", archive_day=archive_day, reports=REPORTS, starts_early=True,
     table_limits={"Actions_actions_url": ACTION_LIMITS, "Actions_actions": ACTION_LIMITS,
                   "Actions_downloads": ACTION_LIMITS, "Actions_outlink": ACTION_LIMITS,
                   "Actions_sitesearch": SEARCH_LIMITS,

@@ -5,7 +5,8 @@ Per URL or name id: hits, visits and visitors (actions grouped by id), time spen
 exit metrics (visits grouped by their entry/exit ids). The names and types of
 the ids come from log_action in one lookup. The passes over the actions are the
 archive's largest sorts: they read the log on connections of their own, at the
-same time as each other and as the rest of the day's work.
+same time as each other and as the rest of the day's work (`PendingDay` starts
+them; the family collects them after the other families).
 """
 
 from __future__ import annotations
@@ -50,28 +51,39 @@ class DayActions:
     names: dict[int, ActionName] = field(default_factory=dict)
 
 
-def aggregate_day(ctx: DayContext) -> DayActions:
-    """The three passes over the day's actions run on their own connections, straight from
-    the log (no copy to make), while this one groups the visits by entry and exit page
-    (on MySQL over this connection's copy, one after the other: `actions_for_passes`)."""
-    day = DayActions()
-    actions, where, apart = ctx.sources.actions_for_passes()
-    with run_concurrently(ctx.conn, [
-        lambda conn: _hits(conn, actions, where, actions.c.idaction_url),
-        lambda conn: _name_hits(conn, actions, where),
-        lambda conn: (_time_spent(conn, actions, where), _categories(conn, actions, where)),
-    ], apart=apart) as passes:
-        v = ctx.visits.c
-        day.entry_url, day.entry_name = _ends(ctx, v.visit_entry_idaction_url,
-                                              v.visit_entry_idaction_name, ENTRY_METRICS_OF)
-        day.exit_url, day.exit_name = _ends(ctx, v.visit_exit_idaction_url,
-                                            v.visit_exit_idaction_name, EXIT_METRICS_OF)
-        day.by_url, (day.by_name, day.no_result), ((day.url_time, day.name_time),
-                                                   day.categories) = passes.results()
-    ids = set().union(day.by_url, day.by_name, day.entry_url, day.entry_name, day.exit_url,
-                      day.exit_name) - {0}
-    day.names = action_names(ctx.conn, ids)
-    return day
+class PendingDay:
+    """The day's action metrics while their passes over the log run on other connections."""
+
+    def __init__(self, ctx: DayContext) -> None:
+        self.ctx = ctx
+        actions, where, apart = ctx.sources.actions_for_passes()
+        self.passes = run_concurrently(ctx.conn, [
+            lambda conn: _hits(conn, actions, where, actions.c.idaction_url),
+            lambda conn: _name_hits(conn, actions, where),
+            lambda conn: (_time_spent(conn, actions, where), _categories(conn, actions, where)),
+        ], apart=apart)
+
+    def result(self) -> DayActions:
+        """Groups the visits by entry and exit page on this connection (on MySQL after the
+        passes, over its copy: `actions_for_passes`), then waits for the passes."""
+        try:
+            day = DayActions()
+            v = self.ctx.visits.c
+            day.entry_url, day.entry_name = _ends(self.ctx, v.visit_entry_idaction_url,
+                                                  v.visit_entry_idaction_name, ENTRY_METRICS_OF)
+            day.exit_url, day.exit_name = _ends(self.ctx, v.visit_exit_idaction_url,
+                                                v.visit_exit_idaction_name, EXIT_METRICS_OF)
+            day.by_url, (day.by_name, day.no_result), ((day.url_time, day.name_time),
+                                                       day.categories) = self.passes.results()
+        finally:
+            self.passes.close()
+        ids = set().union(day.by_url, day.by_name, day.entry_url, day.entry_name, day.exit_url,
+                          day.exit_name) - {0}
+        day.names = action_names(self.ctx.conn, ids)
+        return day
+
+    def close(self) -> None:
+        self.passes.close()
 
 
 def _hits(conn: Connection, actions: sa.FromClause, where: list[Any],
@@ -81,7 +93,7 @@ def _hits(conn: Connection, actions: sa.FromClause, where: list[Any],
                        sa.func.count(sa.distinct(a.idvisitor)))
              .select_from(actions).where(*where, key.is_not(None)).group_by(key))
     return {int(k): {"nb_visits": visits, "nb_uniq_visitors": visitors, "nb_hits": hits}
-            for k, hits, visits, visitors in conn.execute(query)}
+            for k, hits, visits, visitors in conn.execute(query).all()}
 
 
 def _name_hits(conn: Connection, actions: sa.FromClause,
@@ -97,7 +109,7 @@ def _name_hits(conn: Connection, actions: sa.FromClause,
              .group_by(a.idaction_name))
     by_name: dict[int, Metrics] = {}
     no_result: dict[int, Metrics] = {}
-    for key, hits, visits, visitors, empty_hits, empty_visits in conn.execute(query):
+    for key, hits, visits, visitors, empty_hits, empty_visits in conn.execute(query).all():
         by_name[int(key)] = {"nb_visits": visits, "nb_uniq_visitors": visitors, "nb_hits": hits}
         if empty_hits:
             no_result[int(key)] = {"nb_visits": empty_visits, "nb_uniq_visitors": 0,
@@ -116,7 +128,7 @@ def _time_spent(conn: Connection, actions: sa.FromClause,
              .group_by(a.idaction_url_ref, a.idaction_name_ref))
     by_url: dict[int, Any] = {}
     by_name: dict[int, Any] = {}
-    for url_ref, name_ref, total in conn.execute(query):
+    for url_ref, name_ref, total in conn.execute(query).all():
         seconds = as_number(total)
         if url_ref:
             by_url[int(url_ref)] = by_url.get(int(url_ref), 0) + seconds
@@ -151,7 +163,7 @@ def _categories(conn: Connection, actions: sa.FromClause, where: list[Any]) -> d
                     a.search_cat != "")
              .group_by(a.search_cat))
     return {str(cat): {"nb_visits": visits, "nb_hits": hits}
-            for cat, hits, visits in conn.execute(query)}
+            for cat, hits, visits in conn.execute(query).all()}
 
 
 def action_names(conn: Connection, ids: set[int]) -> dict[int, ActionName]:
@@ -161,7 +173,7 @@ def action_names(conn: Connection, ids: set[int]) -> dict[int, ActionName]:
         chunk = ordered[start:start + 900]
         query = sa.select(log_action.c.idaction, log_action.c.name, log_action.c.type,
                           log_action.c.url_prefix).where(log_action.c.idaction.in_(chunk))
-        for idaction, name, type_, prefix in conn.execute(query):
+        for idaction, name, type_, prefix in conn.execute(query).all():
             found[int(idaction)] = ActionName(name or "", int(type_ or 0), prefix)
     return found
 
