@@ -84,7 +84,28 @@ def test_scheduler_archives_yesterday_and_today(services: Services, raw: RawLog,
     assert scheduler.runs == 1
     kinds = {p.kind for p, _, _ in ArchiveStore(engine).archived_periods(site.idsite)}
     assert kinds == {"day", "week", "month", "year"}
-    assert len(report.built) >= 4
+    assert report is not None and len(report.built) >= 4
+
+
+def test_one_scheduler_archives_at_a_time(services: Services, make_site, engine: Engine) -> None:
+    """`serve --workers N` runs N schedulers: while one holds the archiving lock (here
+    another process), the others skip their round instead of building the same archives."""
+    make_site()
+    lock_path = services.settings.data_dir / "archiving.lock"
+    services.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, sys, time; f = open(sys.argv[1], 'a+b'); "
+         "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)",
+         str(lock_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        scheduler = ArchivingScheduler(services)
+        assert scheduler.run_once() is None and scheduler.runs == 0
+    finally:
+        holder.kill()
+        holder.wait()
+    report = scheduler.run_once()  # the holder is gone: the kernel released its lock
+    assert report is not None and scheduler.runs == 1
 
 
 def test_scheduler_starts_and_stops_with_the_server_loop(services: Services) -> None:
