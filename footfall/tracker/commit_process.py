@@ -44,7 +44,8 @@ log = logging.getLogger("footfall.tracker")
 _LENGTH = struct.Struct("!I")
 URL_ENV = "FOOTFALL_COMMIT_DATABASE_URL"
 SYNCHRONOUS_ENV = "FOOTFALL_COMMIT_SQLITE_SYNCHRONOUS"
-Waiting = list["asyncio.Future[set[Order]]"]
+_NONE_REFUSED: frozenset[Order] = frozenset()
+Waiting = list["asyncio.Future[frozenset[Order]]"]
 
 
 class CommitFailed(RuntimeError):
@@ -89,13 +90,13 @@ def encode_answer(refusals: Sequence[set[Order]] | None, error: str = "") -> byt
     return _LENGTH.pack(len(body)) + body
 
 
-def decode_answer(body: bytes, count: int) -> list[set[Order]]:
+def decode_answer(body: bytes, count: int) -> list[frozenset[Order]]:
     answer = orjson.loads(body)
     if "error" in answer:
         raise CommitFailed(answer["error"])
-    refusals: list[set[Order]] = [set() for _ in range(count)]
+    refusals = [_NONE_REFUSED] * count  # shared: most frames carry no order id at all
     for index, orders in answer["refused"].items():
-        refusals[int(index)] = {(int(site), str(order)) for site, order in orders}
+        refusals[int(index)] = frozenset((int(site), str(order)) for site, order in orders)
     return refusals
 
 
@@ -150,16 +151,17 @@ class ProcessCommitter:
         """Queue one request's payload; returns once it is committed."""
         await self._enqueue((payload, ()))
 
-    async def submit_with_orders(self, payload: str, orders: Sequence[Order]) -> set[Order]:
+    async def submit_with_orders(self, payload: str,
+                                 orders: Sequence[Order]) -> frozenset[Order]:
         """Reserve `orders` and queue `payload` in one transaction; returns the order ids
         that were already taken (then nothing was written for it)."""
         return await self._enqueue((payload, orders))
 
-    def _enqueue(self, entry: Entry) -> asyncio.Future[set[Order]]:
+    def _enqueue(self, entry: Entry) -> asyncio.Future[frozenset[Order]]:
         assert self._loop is not None, "ProcessCommitter.start() was not awaited"
         if self._stopping:
             raise RuntimeError("the server is stopping")
-        future: asyncio.Future[set[Order]] = self._loop.create_future()
+        future: asyncio.Future[frozenset[Order]] = self._loop.create_future()
         if not self._pending:
             self._loop.call_soon(self._flush)  # once per turn of the loop
         self._pending.append(entry)
