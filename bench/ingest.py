@@ -14,7 +14,8 @@ raw log). Bulk: POSTs of 100 such hits from 4 clients; hits/s acknowledged and u
 processed.
 
 Baseline, same run and load: the same server stack (uvicorn, uvloop, httptools)
-with the same number of worker processes answering 204 without doing any work.
+with the same number of worker processes answering 204 without doing any work,
+measured before and after Footfall's single-hit load; the ratio uses their mean.
 `ratio` = Footfall's single-hit rate / the baseline's. Everything shares the machine:
 wrk, the HTTP workers and footfall's pipeline process (which runs at the lowest CPU
 priority, so it mostly processes after the load). Targets (tracking issue): single
@@ -199,10 +200,14 @@ def is_pipeline(pid: int) -> bool:
         return False
 
 
-def measure(seconds: int, connections: int, workers: int, bulk_hits: int) -> dict[str, Any]:
+def measure_baseline(seconds: int, connections: int, workers: int) -> dict[str, float]:
     with null_server(workers) as base:
         load(base, 2, connections)  # warm the client and server
-        baseline = load(base, seconds, connections)
+        return load(base, seconds, connections)
+
+
+def measure(seconds: int, connections: int, workers: int, bulk_hits: int) -> dict[str, Any]:
+    before = measure_baseline(seconds, connections, workers)
     with scratch_database("sqlite") as (url, data_dir):
         engine = testing.make_engine(url)
         testing.create_site(engine)
@@ -220,6 +225,10 @@ def measure(seconds: int, connections: int, workers: int, bulk_hits: int) -> dic
             memory = rss_mb(server.process.pid)
             server.drain(timeout=3600)
             single_done = time.perf_counter() - started
+            # The baseline again, once the pipeline is idle: the ratio uses the mean of the
+            # two, so a load that came or went during the run weighs on both sides.
+            after = measure_baseline(seconds, connections, workers)
+            baseline = {key: (before[key] + after[key]) / 2 for key in before}
             bulk_started = time.perf_counter()
             bulk_ack = asyncio.run(post_bulks(server.base_url, bulk_hits, 4))
             server.drain(timeout=3600)
@@ -240,6 +249,8 @@ def measure(seconds: int, connections: int, workers: int, bulk_hits: int) -> dic
         "baseline_hits_per_s": round(baseline["hits_per_s"]),
         "baseline_p50_ms": round(baseline["p50_ms"], 2),
         "baseline_p99_ms": round(baseline["p99_ms"], 2),
+        "baseline_before_hits_per_s": round(before["hits_per_s"]),
+        "baseline_after_hits_per_s": round(after["hits_per_s"]),
         "bulk_hits": bulk_hits,
         "bulk_acknowledged_hits_per_s": round(bulk_hits / bulk_ack),
         "bulk_processed_hits_per_s": round(bulk_hits / bulk_done),
@@ -258,7 +269,9 @@ def report(figures: dict[str, Any]) -> None:
           f"{figures['pipeline_cpu_us_per_hit']} µs/hit in the pipeline process")
     print(f"  until processed: {figures['processed_hits_per_s']:>8,} hits/s")
     print(f"  baseline (204):  {figures['baseline_hits_per_s']:>8,} hits/s  "
-          f"p50 {figures['baseline_p50_ms']} ms  p99 {figures['baseline_p99_ms']} ms")
+          f"p50 {figures['baseline_p50_ms']} ms  p99 {figures['baseline_p99_ms']} ms  "
+          f"(before {figures['baseline_before_hits_per_s']:,}, "
+          f"after {figures['baseline_after_hits_per_s']:,})")
     print(f"  ratio:           {figures['ratio']:.1%} of baseline")
     print(f"bulk ({figures['bulk_hits']:,} hits in requests of {BULK_SIZE}, 4 clients)")
     print(f"  acknowledged:    {figures['bulk_acknowledged_hits_per_s']:>8,} hits/s")
