@@ -79,6 +79,12 @@ def action_filter(idsite: int, start: datetime, end: datetime, segment: Any = No
     return conditions
 
 
+def passes_read_the_log(dialect: str) -> bool:
+    """Whether the big passes over a day's actions read the log (SQLite, PostgreSQL) rather
+    than a connection's copy (MySQL/MariaDB): see `DaySources.actions_for_passes`."""
+    return dialect not in ("mysql", "mariadb")
+
+
 def has_rows(conn: Connection, idsite: int, start: datetime, end: datetime,
              segment: Any = None) -> bool:
     """Whether the day has any visit or action: empty days need no temporary tables."""
@@ -130,7 +136,7 @@ class DaySources:
         secondary-index reads go through the clustered index row by row, this
         connection's copy, one pass after the other.
         """
-        if self.conn.dialect.name in ("mysql", "mariadb"):
+        if not passes_read_the_log(self.conn.dialect.name):
             return self.actions, [], False
         return log_link_visit_action, action_filter(self.idsite, self.start, self.end,
                                                     self.segment), True

@@ -28,21 +28,21 @@ def text(column: Any) -> Any:
 
 
 def archive_day(ctx: DayContext) -> Records:
-    """Three GROUP BYs (hardware, system, browser), each rolled up into its tables."""
+    """Two GROUP BYs, each rolled up into its tables: device and system together (a model
+    runs few systems, so the pairs stay few), and the browser."""
     v = ctx.visits.c
-    hardware = VisitGroups(ctx.conn, ctx.visits, [v.config_device_type,
-                                                  text(v.config_device_brand),
-                                                  text(v.config_device_model)])
-    system = VisitGroups(ctx.conn, ctx.visits, [text(v.config_os), text(v.config_os_version)])
+    device = VisitGroups(ctx.conn, ctx.visits, [
+        v.config_device_type, text(v.config_device_brand), text(v.config_device_model),
+        text(v.config_os), text(v.config_os_version)])
     browser = VisitGroups(ctx.conn, ctx.visits, [text(v.config_browser_name),
                                                  text(v.config_browser_version),
                                                  text(v.config_browser_engine)])
     tables = {
-        "DevicesDetection_types": hardware.table([0]),
-        "DevicesDetection_brands": hardware.table([1]),
-        "DevicesDetection_models": hardware.table([1, 2]),
-        "DevicesDetection_os": system.table([0]),
-        "DevicesDetection_osVersions": system.table([0, 1]),
+        "DevicesDetection_types": device.table([0]),
+        "DevicesDetection_brands": device.table([1]),
+        "DevicesDetection_models": device.table([1, 2]),
+        "DevicesDetection_os": device.table([3]),
+        "DevicesDetection_osVersions": device.table([3, 4]),
         "DevicesDetection_browsers": browser.table([0]),
         "DevicesDetection_browserVersions": browser.table([0, 1]),
         "DevicesDetection_browserEngines": browser.table([2]),

@@ -4,9 +4,9 @@ Per URL or name id: hits, visits and visitors (actions grouped by id), time spen
 (the next action's `time_spent_ref_action`, grouped by the `_ref` id), entry and
 exit metrics (visits grouped by their entry/exit ids). The names and types of
 the ids come from log_action in one lookup. The passes over the actions are the
-archive's largest sorts: they read the log on connections of their own, at the
-same time as each other and as the rest of the day's work (`PendingDay` starts
-them; the family collects them after the other families).
+archive's largest sorts: they read the log on a connection of their own, one
+after the other, while the day's visit families run (`PendingDay` starts them
+first; the family collects them after the other families).
 """
 
 from __future__ import annotations
@@ -57,11 +57,15 @@ class PendingDay:
     def __init__(self, ctx: DayContext) -> None:
         self.ctx = ctx
         actions, where, apart = ctx.sources.actions_for_passes()
-        self.passes = run_concurrently(ctx.conn, [
-            lambda conn: _hits(conn, actions, where, actions.c.idaction_url),
-            lambda conn: _name_hits(conn, actions, where),
-            lambda conn: (_time_spent(conn, actions, where), _categories(conn, actions, where)),
-        ], apart=apart)
+
+        def passes(conn: Connection) -> tuple[Any, ...]:
+            # One after the other on one connection: with the day's visit work beside
+            # them, that already keeps two cores busy (parallel.py).
+            return (_hits(conn, actions, where, actions.c.idaction_url),
+                    _name_hits(conn, actions, where),
+                    (_time_spent(conn, actions, where), _categories(conn, actions, where)))
+
+        self.passes = run_concurrently(ctx.conn, [passes], apart=apart)
 
     def result(self) -> DayActions:
         """Groups the visits by entry and exit page on this connection (on MySQL after the
@@ -73,8 +77,8 @@ class PendingDay:
                                                   v.visit_entry_idaction_name, ENTRY_METRICS_OF)
             day.exit_url, day.exit_name = _ends(self.ctx, v.visit_exit_idaction_url,
                                                 v.visit_exit_idaction_name, EXIT_METRICS_OF)
-            day.by_url, (day.by_name, day.no_result), ((day.url_time, day.name_time),
-                                                       day.categories) = self.passes.results()
+            [(day.by_url, (day.by_name, day.no_result),
+              ((day.url_time, day.name_time), day.categories))] = self.passes.results()
         finally:
             self.passes.close()
         ids = set().union(day.by_url, day.by_name, day.entry_url, day.entry_name, day.exit_url,
