@@ -180,8 +180,7 @@ def check_hit(params: Params, *, received_at: float,
     _check_event_and_content(params)
     if "cid" in params:
         _cid(params)
-    if any(name[:3] == "pf_" for name in params):
-        _performance(params)
+    _check_performance(params)
     send_image = params.get("send_image", "1")
     token = params.get("token_auth", "")
     return CheckedHit(
@@ -339,6 +338,15 @@ def _dimensions(params: Params) -> dict[int, str]:
         if match and isinstance(value, str):
             found[int(match.group(1))] = value.strip()[:250]
     return found
+
+
+def _check_performance(params: Params) -> None:
+    """Refuse a negative page timing; only a value with a minus sign can be one."""
+    for name in PERFORMANCE_PARAMS:
+        raw = params.get(name)
+        if isinstance(raw, str) and "-" in raw:
+            _performance(params)
+            return
 
 
 def _performance(params: Params) -> dict[str, int]:
