@@ -33,6 +33,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -44,6 +45,7 @@ log = logging.getLogger("footfall.tracker")
 _LENGTH = struct.Struct("!I")
 URL_ENV = "FOOTFALL_COMMIT_DATABASE_URL"
 SYNCHRONOUS_ENV = "FOOTFALL_COMMIT_SQLITE_SYNCHRONOUS"
+MAX_WAIT_ENV = "FOOTFALL_COMMIT_MAX_WAIT_MS"
 _NONE_REFUSED: frozenset[Order] = frozenset()
 Waiting = list["asyncio.Future[frozenset[Order]]"]
 
@@ -106,10 +108,11 @@ class ProcessCommitter:
     """`GroupCommitter`'s interface, committing in a child process."""
 
     def __init__(self, database_url: str, sqlite_synchronous: str, *,
-                 max_batch: int = 1000) -> None:
+                 max_batch: int = 1000, max_wait_ms: int = 0) -> None:
         self.database_url = database_url
         self.sqlite_synchronous = sqlite_synchronous
         self.max_batch = max(1, max_batch)
+        self.max_wait_ms = max(0, max_wait_ms)
         self.committed = threading.Event()  # set after each commit, for the pipeline worker
         self._pending: list[Entry] = []
         self._pending_futures: Waiting = []
@@ -127,7 +130,7 @@ class ProcessCommitter:
         assert self._loop is not None
         ours, theirs = socket.socketpair()
         env = {**os.environ, URL_ENV: self.database_url,
-               SYNCHRONOUS_ENV: self.sqlite_synchronous}
+               SYNCHRONOUS_ENV: self.sqlite_synchronous, MAX_WAIT_ENV: str(self.max_wait_ms)}
         with theirs:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "footfall.tracker.commit_process", str(theirs.fileno())],
@@ -281,14 +284,18 @@ class _FrameReader:
         self.sock = sock
         self.buffer = bytearray()
 
-    def frames(self) -> list[bytes] | None:
-        """Every complete frame, waiting for the first; None once the socket closed."""
+    def frames(self, hold: float = 0.0) -> list[bytes] | None:
+        """Every complete frame, waiting for the first, then `hold` seconds more for others;
+        None once the socket closed."""
         found = self._complete()
         while not found:
             if not self._receive(block=True):
                 return None
             found = self._complete()
-        while select.select([self.sock], [], [], 0)[0] and self._receive(block=False):
+        deadline = time.monotonic() + hold
+        while select.select([self.sock], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            if not self._receive(block=False):
+                break
             found += self._complete()
         return found
 
@@ -309,12 +316,18 @@ class _FrameReader:
         return frames
 
 
-def serve(sock: socket.socket, writer: Any) -> None:
-    """Commit the waiting frames together and answer each, until the socket closes."""
+def serve(sock: socket.socket, writer: Any, max_wait: float = 0.0) -> None:
+    """Commit the waiting frames together and answer each, until the socket closes.
+
+    With `max_wait` ([Tracker] group_commit_max_wait_ms), a commit that follows one of
+    several requests first waits that long for more: fewer fsyncs, slower answers.
+    """
     reader = _FrameReader(sock)
-    while (frames := reader.frames()) is not None:
+    last_group = 0
+    while (frames := reader.frames(max_wait if last_group > 1 else 0.0)) is not None:
         groups = [decode_frame(frame) for frame in frames]
         entries = [entry for group in groups for entry in group]
+        last_group = len(entries)
         try:
             refusals = writer.write(entries)
         except Exception as error:  # noqa: BLE001 - the worker answers each request
@@ -338,12 +351,13 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     url, synchronous = os.environ[URL_ENV], os.environ[SYNCHRONOUS_ENV]
+    max_wait = int(os.environ.get(MAX_WAIT_ENV) or 0) / 1000
     main_engine = make_engine(url, sqlite_synchronous=synchronous)
     writer = QueueWriter(QueueStore(main_engine, url, sqlite_synchronous=synchronous))
     sock = socket.socket(fileno=int(sys.argv[1]))
     try:
         with sock:
-            serve(sock, writer)
+            serve(sock, writer, max_wait)
     finally:
         writer.close()
         main_engine.dispose()

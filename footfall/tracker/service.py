@@ -58,12 +58,13 @@ class TrackerService:
         self.store = QueueStore(self.engine, settings.database_url,
                                 sqlite_synchronous=sqlite_synchronous)
         max_batch = int(tracker["group_commit_max_batch"])
+        max_wait_ms = int(tracker["group_commit_max_wait_ms"])
         # Under `footfall serve` the commits run in a child process (commit_process.py).
         self.committer: GroupCommitter | ProcessCommitter = ProcessCommitter(
             settings.database_url, sqlite_synchronous, max_batch=max_batch,
+            max_wait_ms=max_wait_ms,
         ) if pipeline_in_separate_process() else GroupCommitter(
-            self.store, max_batch=max_batch,
-            max_wait_ms=int(tracker["group_commit_max_wait_ms"]))
+            self.store, max_batch=max_batch, max_wait_ms=max_wait_ms)
         self.worker = IngestWorker(settings, self.store, self.sites, self.committer.committed)
 
     # -- lifecycle -------------------------------------------------------------------

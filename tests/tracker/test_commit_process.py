@@ -6,16 +6,21 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
+import threading
+import time
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from footfall import testing
 from footfall.db.schema import ingest_order, ingest_queue
 from footfall.testing import run_coroutine
 from footfall.tracker import commit_process
 from footfall.tracker.commit_process import CommitFailed, ProcessCommitter
-from footfall.tracker.queue import QueueStore
+from footfall.tracker.queue import QueueStore, QueueWriter
 
 
 @pytest.fixture
@@ -117,3 +122,46 @@ def test_stop_commits_what_was_submitted_before_it(store: QueueStore, db_url: st
 
     run_coroutine(run())
     assert sorted(_queued(store)) == sorted(f"q{n}" for n in range(20))
+
+
+class _CountingWriter:
+    """The real QueueWriter, counting the requests of each commit."""
+
+    def __init__(self, store: QueueStore) -> None:
+        self.writer = QueueWriter(store)
+        self.commits: list[int] = []
+
+    def write(self, entries: list[tuple[str, tuple[()]]]) -> list[set[tuple[int, str]]]:
+        self.commits.append(len(entries))
+        return self.writer.write(entries)
+
+
+@pytest.mark.parametrize("max_wait, commits", [(0.0, [2, 1, 1]), (1.0, [2, 2])])
+def test_max_wait_holds_a_commit_back_after_a_group_to_let_the_next_grow(
+        tmp_path: Path, max_wait: float, commits: list[int]) -> None:
+    url = f"sqlite:///{tmp_path / 'footfall.sqlite3'}"
+    engine = testing.migrated_engine(url)
+    store = QueueStore(engine, url)
+    store.ensure_tables()
+    counting = _CountingWriter(store)
+    ours, theirs = socket.socketpair()
+    child = threading.Thread(target=commit_process.serve, args=(theirs, counting, max_wait))
+    child.start()
+    try:
+        with ours, ours.makefile("rb") as answers:
+            def answer() -> list[frozenset[tuple[int, str]]]:
+                size = int.from_bytes(answers.read(4), "big")
+                return commit_process.decode_answer(answers.read(size), 1)
+
+            ours.sendall(commit_process.encode_frame([("a", ()), ("b", ())]))
+            answers.read(int.from_bytes(answers.read(4), "big"))
+            ours.sendall(commit_process.encode_frame([("c", ())]))
+            time.sleep(0.2)  # well within the hold, far longer than a commit
+            ours.sendall(commit_process.encode_frame([("d", ())]))
+            assert answer() == [frozenset()] and answer() == [frozenset()]
+    finally:
+        child.join(timeout=10)
+        counting.writer.close()
+        engine.dispose()
+    assert counting.commits == commits
+    assert _queued(store) == ["a", "b", "c", "d"]
