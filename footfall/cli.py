@@ -125,7 +125,7 @@ def serve(obj: Context, host: str, port: int, workers: int, demo: bool,
     try:
         uvicorn.run("footfall.app:app_from_env", factory=True, host=host, port=port,
                     workers=workers, log_level="warning", access_log=False,
-                    loop="uvloop", http="httptools",
+                    loop="uvloop", http="httptools", server_header=False,
                     # Client IPs come from [General] proxy_client_headers only, as in Matomo.
                     proxy_headers=False)
     finally:

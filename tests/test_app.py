@@ -46,3 +46,6 @@ def test_serve_command_starts_migrates_and_answers(tmp_path: Path) -> None:
             "module": "API", "method": "API.getMatomoVersion", "format": "json",
             "token_auth": token})
         assert response.json() == {"value": MATOMO_COMPAT_VERSION}
+        hit = httpx.get(running.url("/matomo.php"), params={"idsite": "1", "rec": "1"})
+        assert hit.status_code == 200 and hit.headers["content-type"] == "image/gif"
+        assert "server" not in hit.headers  # the software behind the tracker is not advertised
