@@ -11,10 +11,10 @@ the archive is the same whatever ran where.
 Where the Actions passes read the log itself (`sources.passes_read_the_log`),
 they keep a second connection busy from the start (`run_concurrently`, `Later`),
 and the visit families share one worker: a second one would only copy the
-day's visits again. Measured on two cores (bench/archive.py, same runs): one
-visit worker and one pass connection took 12-13x the scan's CPU time and
-7.8-9.3x its wall time; two workers and three pass connections 14-16x and
-10.4x.
+day's visits again. Measured on two busy cores (bench/archive.py data, both
+layouts alternating in one process): one visit worker and one pass connection
+took 12.6-14.5x the scan's CPU time and 7.8-11.0x its wall time; two visit
+workers and three pass connections 14.4-17.6x and 10.4-11.5x.
 """
 
 from __future__ import annotations
