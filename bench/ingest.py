@@ -220,6 +220,8 @@ def measure(seconds: int, connections: int, workers: int, bulk_hits: int) -> dic
         with testing.serve_in_subprocess(data_dir, url, workers=workers) as server:
             server.client.get(server.url("/matomo.php") + hit_query(0))
             server.drain(timeout=600)  # the pipeline has warmed up
+            load(server.base_url, 2, connections)  # warm the client and server, as the baseline
+            server.drain(timeout=3600)
             assert server.process is not None
             pids = process_tree(server.process.pid)
             pipeline = pipeline_pids(pids)
