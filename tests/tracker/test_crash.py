@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -59,15 +60,20 @@ def test_every_acknowledged_hit_survives_sigkill(tmp_path: Path, db_url: str,
                    for n in range(CLIENTS)]
         for thread in threads:
             thread.start()
-        while len(acknowledged) < KILL_AFTER_ACKS and all(t.is_alive() for t in threads):
-            threading.Event().wait(0.01)  # the clients are the clock here, not an assertion
         assert server.process is not None
+        deadline = time.monotonic() + 120  # a server that stops answering fails, never hangs
+        while (len(acknowledged) < KILL_AFTER_ACKS and all(t.is_alive() for t in threads)
+               and server.process.poll() is None and time.monotonic() < deadline):
+            threading.Event().wait(0.01)  # the clients are the clock here, not an assertion
+        exited = server.process.poll()
         os.killpg(server.process.pid, signal.SIGKILL)
         server.process.wait()
         stop.set()
         for thread in threads:
             thread.join()
-    assert len(acknowledged) >= KILL_AFTER_ACKS
+    assert exited is None, f"footfall serve exited by itself (status {exited})"
+    assert len(acknowledged) >= KILL_AFTER_ACKS, (
+        f"only {len(acknowledged)} hits acknowledged in 120 s")
     with testing.serve_in_subprocess(tmp_path / "data", db_url) as restarted:
         restarted.drain()
     missing = set(acknowledged) - _stored_urls(engine)
