@@ -342,6 +342,18 @@ def serve(sock: socket.socket, writer: Any, max_wait: float = 0.0) -> None:
         sock.sendall(b"".join(answers))
 
 
+def _warm_up(writer: Any, main_engine: Any) -> None:
+    """Connect and compile the order look-up now, not during the first requests (a bulk
+    import's first seconds waited for them)."""
+    from footfall.tracker.queue import recorded_orders
+
+    try:
+        writer.write([])
+        recorded_orders(main_engine, [(0, "")])
+    except Exception:  # noqa: BLE001 - the first real commit reports a lasting problem
+        log.warning("ingest: the commit process could not warm up", exc_info=True)
+
+
 def main() -> None:
     from footfall.db.engine import make_engine
     from footfall.tracker.queue import QueueStore, QueueWriter
@@ -354,6 +366,7 @@ def main() -> None:
     max_wait = int(os.environ.get(MAX_WAIT_ENV) or 0) / 1000
     main_engine = make_engine(url, sqlite_synchronous=synchronous)
     writer = QueueWriter(QueueStore(main_engine, url, sqlite_synchronous=synchronous))
+    _warm_up(writer, main_engine)
     sock = socket.socket(fileno=int(sys.argv[1]))
     try:
         with sock:
