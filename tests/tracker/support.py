@@ -15,7 +15,8 @@ from sqlalchemy.engine import Engine
 
 from footfall import testing
 from footfall.config import Settings
-from footfall.db.schema import custom_dimensions, goal, site
+from footfall.db.schema import custom_dimensions, goal, ingest_queue, site
+from footfall.tracker.queue import QueueStore
 from footfall.tracker.site_config import bump_config_version
 
 CHROME = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -132,3 +133,10 @@ def start_tracking(settings: Settings, engine: Engine, *, timezone: str = "UTC",
         return
     with testing.serve_in_thread(settings) as server:
         yield Tracking(server=server, engine=engine, token=token)
+
+
+def queued_payloads(store: QueueStore) -> list[str]:
+    """The ingest queue's payloads, oldest first."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(ingest_queue.c.payload).order_by(ingest_queue.c.id))
+        return [row.payload for row in rows]

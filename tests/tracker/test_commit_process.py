@@ -13,27 +13,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
 from footfall import testing
-from footfall.db.schema import ingest_order, ingest_queue
+from footfall.db.schema import ingest_order
 from footfall.testing import run_coroutine
 from footfall.tracker import commit_process
 from footfall.tracker.commit_process import CommitFailed, ProcessCommitter
 from footfall.tracker.queue import QueueStore, QueueWriter
-
-
-@pytest.fixture
-def store(engine: Engine, db_url: str) -> QueueStore:
-    store = QueueStore(engine, db_url)
-    store.ensure_tables()
-    return store
-
-
-def _queued(store: QueueStore) -> list[str]:
-    with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(ingest_queue.c.payload).order_by(ingest_queue.c.id))
-        return [row.payload for row in rows]
+from tests.tracker.support import queued_payloads
 
 
 def test_frames_carry_payloads_and_order_ids_unchanged() -> None:
@@ -74,7 +61,7 @@ def test_concurrent_requests_are_committed_and_repeated_orders_refused(
     answers = run_coroutine(run())
     assert answers[:50] == [None] * 50
     assert answers[50:] == [set(), {(1, "X")}, {(1, "X")}, True]
-    assert sorted(_queued(store)) == sorted([f"p{n}" for n in range(50)] + ["order"])
+    assert sorted(queued_payloads(store)) == sorted([f"p{n}" for n in range(50)] + ["order"])
     with store.engine.connect() as conn:
         assert conn.execute(sa.select(ingest_order.c.idorder)).scalars().all() == ["X"]
 
@@ -105,8 +92,8 @@ def test_a_dead_child_fails_its_requests_and_the_next_ones_get_a_new_child(
             await committer.stop()
 
     assert isinstance(run_coroutine(run()), CommitFailed)  # told, not left waiting
-    assert _queued(store)[0] == "before" and _queued(store)[-1] == "after"
-    assert "lost" not in _queued(store)
+    assert queued_payloads(store)[0] == "before" and queued_payloads(store)[-1] == "after"
+    assert "lost" not in queued_payloads(store)
 
 
 def test_stop_commits_what_was_submitted_before_it(store: QueueStore, db_url: str) -> None:
@@ -121,7 +108,7 @@ def test_stop_commits_what_was_submitted_before_it(store: QueueStore, db_url: st
             await committer.submit("too late")
 
     run_coroutine(run())
-    assert sorted(_queued(store)) == sorted(f"q{n}" for n in range(20))
+    assert sorted(queued_payloads(store)) == sorted(f"q{n}" for n in range(20))
 
 
 class _CountingWriter:
@@ -164,4 +151,4 @@ def test_max_wait_holds_a_commit_back_after_a_group_to_let_the_next_grow(
         counting.writer.close()
         engine.dispose()
     assert counting.commits == commits
-    assert _queued(store) == ["a", "b", "c", "d"]
+    assert queued_payloads(store) == ["a", "b", "c", "d"]

@@ -11,25 +11,12 @@ import sys
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
-from footfall.db.schema import ingest_order, ingest_queue
+from footfall.db.schema import ingest_order
 from footfall.testing import run_coroutine
 from footfall.tracker import queue, worker
 from footfall.tracker.queue import GroupCommitter, QueueStore, QueueWriter
-
-
-@pytest.fixture
-def store(engine: Engine, db_url: str) -> QueueStore:
-    store = QueueStore(engine, db_url)
-    store.ensure_tables()
-    return store
-
-
-def _queued(store: QueueStore) -> list[str]:
-    with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(ingest_queue.c.payload).order_by(ingest_queue.c.id))
-        return [row.payload for row in rows]
+from tests.tracker.support import queued_payloads
 
 
 def _reserved(store: QueueStore) -> set[tuple[int, str]]:
@@ -47,7 +34,7 @@ def test_one_commit_refuses_repeated_order_ids_and_keeps_the_rest(store: QueueSt
         writer.close()
     assert first == [set(), {(1, "A")}, set(), set()]
     assert again == [{(1, "B")}, set()]
-    assert _queued(store) == ["a", "c", "d", "f"]
+    assert queued_payloads(store) == ["a", "c", "d", "f"]
     assert _reserved(store) == {(1, "A"), (1, "B"), (2, "A"), (3, "B")}
 
 
@@ -66,7 +53,7 @@ def test_group_committer_answers_every_request_of_a_group(store: QueueStore) -> 
     answers = run_coroutine(run())  # not asyncio.run: a Playwright loop may be running
     assert answers[:50] == [None] * 50
     assert answers[50:] == [set(), {(1, "X")}]
-    assert sorted(_queued(store)) == sorted([f"p{n}" for n in range(50)] + ["order"])
+    assert sorted(queued_payloads(store)) == sorted([f"p{n}" for n in range(50)] + ["order"])
 
 
 def test_pending_rows_exclude_those_the_pipeline_recorded(store: QueueStore) -> None:
