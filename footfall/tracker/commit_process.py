@@ -121,6 +121,7 @@ class ProcessCommitter:
         self._process: subprocess.Popen[bytes] | None = None
         self._channel: _AnswerChannel | None = None
         self._stopping = False
+        self._respawning = False
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -194,13 +195,21 @@ class ProcessCommitter:
             self._in_flight.append(waiting)
 
     def _restart(self) -> None:
-        if self._stopping or self._loop is None or self._process is None:
+        """Start another child, once at a time; a start that fails is tried again by the
+        next request that finds no child."""
+        if self._stopping or self._loop is None or self._respawning:
             return
+        self._respawning = True
         log.error("ingest: the commit process exited (status %s); starting another",
-                  self._process.poll())
+                  self._process.poll() if self._process is not None else "unknown")
         self._process = None
         task = self._loop.create_task(self._spawn())
-        task.add_done_callback(_log_failure)
+        task.add_done_callback(self._respawned)
+
+    def _respawned(self, task: asyncio.Task[None]) -> None:
+        self._respawning = False
+        if not task.cancelled() and task.exception() is not None:
+            log.error("ingest: could not start the commit process: %r", task.exception())
 
     def answered(self, body: bytes) -> None:
         futures = self._in_flight.popleft()
@@ -260,11 +269,6 @@ def _fail(futures: Waiting, error: Exception) -> None:
     for future in futures:
         if not future.done():
             future.set_exception(error)
-
-
-def _log_failure(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("ingest: could not start the commit process: %r", task.exception())
 
 
 def _reap(process: subprocess.Popen[bytes], timeout: float = 30) -> None:
