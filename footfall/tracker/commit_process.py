@@ -143,7 +143,10 @@ class ProcessCommitter:
         """Send what is pending, wait for every answer, then let the child go."""
         self._stopping = True
         self._flush()
-        while self._in_flight and self._channel is not None and not self._channel.closed:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 60  # a hung child must not hang the shutdown: closing the
+        while (self._in_flight and self._channel is not None  # socket fails what it held
+               and not self._channel.closed and loop.time() < deadline):
             await asyncio.sleep(0.005)
         if self._channel is not None:
             self._channel.close()
