@@ -222,9 +222,9 @@ class Archiver:
                                                 segment))
             if isinstance(day, Later):
                 finish = day.finish
-                return Later(finish=lambda: self._truncated(family, finish()),
+                return Later(finish=lambda: self._truncate(family, finish()),
                              abandon=day.abandon)
-            return self._truncated(family, day)
+            return self._truncate(family, day)
 
         days = run_on_connections(
             self.db.writer, order,
@@ -232,10 +232,6 @@ class Archiver:
         for _, day in sorted(zip(order, days, strict=True), key=lambda pair: pair[0]):
             records.update(day)
         return records
-
-    def _truncated(self, family: registry.Family, day: Records) -> Records:
-        self._truncate(family, day)
-        return day
 
     def build_period(self, site: Site, period: Period, segment: Any = None) -> Records:
         parts = [self.records_of(site, sub, segment) for sub in period.subperiods()]
@@ -257,7 +253,8 @@ class Archiver:
         return Records(self.store.numerics(stored.idarchive),
                        {name: dt.from_blob(blob) for name, blob in blobs.items()})
 
-    def _truncate(self, family: registry.Family, records: Records) -> None:
+    def _truncate(self, family: registry.Family, records: Records) -> Records:
+        """Cut `family`'s tables in `records` to their row limits; returns `records`."""
         for name, (limit_key, sub_key) in family.table_limits.items():
             table = records.tables.get(name)
             if table is None:
@@ -265,6 +262,7 @@ class Archiver:
             limit = self.settings.get_int("General", limit_key)
             sub_limit = self.settings.get_int("General", sub_key) if sub_key else None
             dt.truncate(table, limit, subtable_limit=sub_limit)
+        return records
 
     # --- Invalidation ----------------------------------------------------------------
 
