@@ -60,7 +60,7 @@ def encode_frame(entries: Sequence[Entry]) -> bytes:
     parts = [b"", _LENGTH.pack(len(entries))]
     orders: dict[int, Sequence[Order]] = {}
     for index, (payload, wanted) in enumerate(entries):
-        data = payload.encode()
+        data = payload if isinstance(payload, bytes) else payload.encode()
         parts += (_LENGTH.pack(len(data)), data)
         if wanted:
             orders[index] = wanted
@@ -154,11 +154,11 @@ class ProcessCommitter:
         if process is not None:
             await asyncio.get_running_loop().run_in_executor(None, _reap, process)
 
-    async def submit(self, payload: str) -> None:
+    async def submit(self, payload: str | bytes) -> None:
         """Queue one request's payload; returns once it is committed."""
         await self._enqueue((payload, ()))
 
-    async def submit_with_orders(self, payload: str,
+    async def submit_with_orders(self, payload: str | bytes,
                                  orders: Sequence[Order]) -> frozenset[Order]:
         """Reserve `orders` and queue `payload` in one transaction; returns the order ids
         that were already taken (then nothing was written for it)."""

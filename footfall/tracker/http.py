@@ -226,7 +226,7 @@ def _drop_repeated_orders(accepted: list[Accepted], rejected: list[int]) -> list
 
 
 def _envelope(tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes], now: float,
-              hits: list[tuple[int, Any]]) -> str:
+              hits: list[tuple[int, Any]]) -> bytes:
     """The queued form of one request: its hits as they came (a query string, [query,
     form body], or a parameter map), without token_auth (authorisation was decided
     here), and what the pipeline needs of the HTTP request (one pass over its headers)."""
@@ -247,7 +247,7 @@ def _envelope(tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes]
     if cookie and tracker.ignore_cookie in cookie:
         envelope["ignore"] = 1
     envelope["hits"] = hits
-    return orjson.dumps(envelope).decode()
+    return orjson.dumps(envelope)
 
 
 def _debug_log(hit: CheckedHit, method: str, status: int) -> bytes:

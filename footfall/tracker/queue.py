@@ -73,7 +73,9 @@ def write_progress(conn: Connection, last_id: int) -> None:
 
 
 Order = tuple[int, str]  # (idsite, order id)
-Entry = tuple[str, Sequence[Order]]  # a request's payload and the order ids it carries
+# A request's payload (JSON text, or its UTF-8 bytes as the endpoint makes it: decoded
+# where it is written, off the event loop) and the order ids it carries.
+Entry = tuple[str | bytes, Sequence[Order]]
 
 
 class GroupCommitter:
@@ -110,11 +112,12 @@ class GroupCommitter:
         self._executor.submit(self._writer.close)
         await asyncio.get_running_loop().run_in_executor(None, self._executor.shutdown)
 
-    async def submit(self, payload: str) -> None:
+    async def submit(self, payload: str | bytes) -> None:
         """Queue one request's payload; returns once it is committed."""
         await self._enqueue((payload, ()))
 
-    async def submit_with_orders(self, payload: str, orders: Sequence[Order]) -> set[Order]:
+    async def submit_with_orders(self, payload: str | bytes,
+                                 orders: Sequence[Order]) -> set[Order]:
         """Reserve `orders` and queue `payload` in one transaction (the group's).
 
         Returns the order ids that already exist (then nothing was written for it).
@@ -217,7 +220,7 @@ class QueueWriter:
                     fresh = set(wanted)
                     taken |= fresh
                     reserve.extend(fresh)
-                    payloads.append((payload,))
+                    payloads.append((payload if isinstance(payload, str) else payload.decode(),))
             self._insert(cursor, f"{ingest_order.name} (idsite, idorder)", reserve)
             self._insert(cursor, f"{ingest_queue.name} (payload)", payloads)
             cursor.close()
