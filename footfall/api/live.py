@@ -22,6 +22,7 @@ from footfall.api import params
 from footfall.api.dispatch import ApiCall, api_method, requested_site_ids
 from footfall.api.live_actions import action_details, custom_variables, pretty_duration, unix
 from footfall.archive.periods import local_now, make_period, select_periods, site_tzinfo
+from footfall.db.dialects import one_snapshot
 from footfall.db.schema import custom_dimensions, log_visit
 from footfall.errors import BadRequest
 from footfall.segments import segment_for_site
@@ -248,6 +249,7 @@ def load_visits(call: ApiCall, query: VisitQuery, *, with_actions: bool = True) 
     """The visits `query` selects, formatted for the Live API."""
     engine = call.services.db.reader
     with engine.connect() as conn:
+        conn = one_snapshot(conn)  # a hit committed between the reads would split a visit
         visits = fetch_visits(conn, query)
         dims = dimensions_by_scope(conn, query.idsites)
         details = action_details(conn, visits, dims["action"]) if with_actions else {}

@@ -132,6 +132,23 @@ def separate_queue_url(url: str) -> str | None:
     return f"sqlite:///{stem}-queue.sqlite3"
 
 
+def one_snapshot(conn: Connection) -> Connection:
+    """`conn`, made to read every following statement from one snapshot of the database.
+
+    A reader that joins several SELECTs (visits, then their actions) must not see a
+    hit committed between them. pysqlite runs each SELECT on its own snapshot unless a
+    transaction is open, and PostgreSQL's READ COMMITTED takes one per statement;
+    MySQL/MariaDB's REPEATABLE READ already holds one for the transaction. The
+    transaction ends when the connection is returned to its pool.
+    """
+    name = dialect_name(conn)
+    if name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN")
+    elif name == "postgresql":
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn
+
+
 def immediate_transactions(engine: Engine) -> None:
     """SQLite: every transaction of `engine` takes the write lock when it begins.
 
