@@ -23,9 +23,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from footfall.archive import datatable as dt
-from footfall.archive.parallel import Later, run_on_connections
+from footfall.archive.parallel import Later, run_on_connections, shares_visit_copy
 from footfall.archive.periods import Period, local_now, site_tzinfo
-from footfall.archive.sources import DaySources, has_rows
+from footfall.archive.sources import DaySources, SharedDay, has_rows
 from footfall.archive.store import ArchiveStore, StoredArchive, utcnow
 from footfall.config import Settings
 from footfall.db.engine import Database
@@ -226,9 +226,15 @@ class Archiver:
                              abandon=day.abandon)
             return self._truncate(family, day)
 
-        days = run_on_connections(
-            self.db.writer, order,
-            lambda conn: DaySources(conn, site.idsite, start, end, segment), run)
+        shared = SharedDay() if shares_visit_copy(self.db.writer) else None
+        try:
+            days = run_on_connections(
+                self.db.writer, order,
+                lambda conn: DaySources(conn, site.idsite, start, end, segment, shared=shared),
+                run)
+        finally:
+            if shared is not None:
+                shared.close()
         for _, day in sorted(zip(order, days, strict=True), key=lambda pair: pair[0]):
             records.update(day)
         return records

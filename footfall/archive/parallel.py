@@ -9,12 +9,16 @@ shared queue until none is left. Results come back in the families' order, so
 the archive is the same whatever ran where.
 
 Where the Actions passes read the log itself (`sources.passes_read_the_log`),
-they keep a second connection busy from the start (`run_concurrently`, `Later`),
-and the visit families share one worker: a second one would only copy the
-day's visits again. Measured on two busy cores (bench/archive.py data, both
-layouts alternating in one process): one visit worker and one pass connection
-took 12.6-14.5x the scan's CPU time and 7.8-11.0x its wall time; two visit
-workers and three pass connections 14.4-17.6x and 10.4-11.5x.
+they keep another connection busy from the start (`run_concurrently`, `Later`).
+On PostgreSQL the visit families then share one worker: a second one would only
+copy the day's visits again. On SQLite two workers share one copy
+(`sources.SharedDay`, in a scratch file both attach), so the visit families,
+about 60% of the archive's CPU time, no longer wait for one connection while
+the passes' connection idles once it is done. Measured on two busy cores
+(bench/archive.py data, both layouts alternating in one process): one visit
+worker and one pass connection took 12.6-14.5x the scan's CPU time and
+7.8-11.0x its wall time; two visit workers each with its own copy and three
+pass connections 14.4-17.6x and 10.4-11.5x.
 """
 
 from __future__ import annotations
@@ -55,11 +59,21 @@ class Later:
 
 
 def workers_for(engine: Engine) -> int:
-    """Connections for a day's families: one where the Actions passes take another (and
-    for in-memory SQLite), else DAY_WORKERS."""
-    if not has_shared_database(engine) or passes_read_the_log(engine.dialect.name):
+    """Connections for a day's families: DAY_WORKERS where they share one visit copy
+    (SQLite: `shares_visit_copy`) or the Actions passes read their own copy (MySQL/MariaDB);
+    one where the passes take another connection and a second worker would copy the visits
+    again (PostgreSQL), and for in-memory SQLite."""
+    if not has_shared_database(engine):
         return 1
-    return DAY_WORKERS
+    if shares_visit_copy(engine) or not passes_read_the_log(engine.dialect.name):
+        return DAY_WORKERS
+    return 1
+
+
+def shares_visit_copy(engine: Engine) -> bool:
+    """Whether a day archive's connections can share one visit copy (`sources.SharedDay`):
+    SQLite databases in a file, which every connection can attach beside."""
+    return engine.dialect.name == "sqlite" and has_shared_database(engine)
 
 
 def has_shared_database(engine: Engine) -> bool:
