@@ -6,7 +6,10 @@ exit metrics (visits grouped by their entry/exit ids). The names and types of
 the ids come from log_action in one lookup. The passes over the actions are the
 archive's largest sorts: they read the log on a connection of their own, one
 after the other, while the day's visit families run (`PendingDay` starts them
-first; the family collects them after the other families).
+first, then groups the visits by entry and exit page at once rather than last,
+so that nothing but the wait for the passes and the tables' Python is left for
+the end of the archive, when the other worker may have nothing left to do; the
+family collects the passes after the other families).
 """
 
 from __future__ import annotations
@@ -66,17 +69,23 @@ class PendingDay:
                     (_time_spent(conn, actions, where), _categories(conn, actions, where)))
 
         self.passes = run_concurrently(ctx.conn, [passes], apart=apart)
+        # The visits by entry and exit page, on this connection while the passes run (on
+        # MySQL after them: they read this connection's copy, `actions_for_passes`).
+        self.day = day = DayActions()
+        try:
+            v = ctx.visits.c
+            day.entry_url, day.entry_name = _ends(ctx, v.visit_entry_idaction_url,
+                                                  v.visit_entry_idaction_name, ENTRY_METRICS_OF)
+            day.exit_url, day.exit_name = _ends(ctx, v.visit_exit_idaction_url,
+                                                v.visit_exit_idaction_name, EXIT_METRICS_OF)
+        except BaseException:
+            self.passes.close()
+            raise
 
     def result(self) -> DayActions:
-        """Groups the visits by entry and exit page on this connection (on MySQL after the
-        passes, over its copy: `actions_for_passes`), then waits for the passes."""
+        """The day's action metrics, once the passes are done."""
+        day = self.day
         try:
-            day = DayActions()
-            v = self.ctx.visits.c
-            day.entry_url, day.entry_name = _ends(self.ctx, v.visit_entry_idaction_url,
-                                                  v.visit_entry_idaction_name, ENTRY_METRICS_OF)
-            day.exit_url, day.exit_name = _ends(self.ctx, v.visit_exit_idaction_url,
-                                                v.visit_exit_idaction_name, EXIT_METRICS_OF)
             [(day.by_url, (day.by_name, day.no_result),
               ((day.url_time, day.name_time), day.categories))] = self.passes.results()
         finally:
