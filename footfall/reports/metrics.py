@@ -74,6 +74,17 @@ def visit_metric_columns(visits: sa.FromClause) -> list[sa.ColumnElement[Any]]:
     ]
 
 
+def grouped_by_labels(query: sa.Select[Any], labelled: Sequence[sa.Label[Any]]) -> sa.Select[Any]:
+    """`query` grouped by its own labelled keys, named (`GROUP BY k0, k1`), not written out
+    again: SQLite takes a key repeated with its own bound parameters for another expression,
+    works it out twice a row and sorts both (~12% of the visit families' GROUP BY time at
+    150,000 visits). Output-column names are valid in GROUP BY on SQLite, PostgreSQL and
+    MySQL/MariaDB; the labels must not be column names of the selected tables."""
+    if not labelled:
+        return query
+    return query.group_by(*(sa.literal_column(label.name) for label in labelled))
+
+
 def group_visits(conn: Connection, visits: sa.FromClause,
                  keys: Sequence[sa.ColumnElement[Any]],
                  where: Sequence[Any] = ()) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
@@ -82,7 +93,7 @@ def group_visits(conn: Connection, visits: sa.FromClause,
     query = sa.select(*labelled, *visit_metric_columns(visits)).select_from(visits)
     if where:
         query = query.where(*where)
-    query = query.group_by(*keys) if keys else query
+    query = grouped_by_labels(query, labelled)
     width = len(keys)
     # Nearly every aggregate is an int already: as_number only for the others (a call per
     # value shows in profiles of the Referrers day, which has thousands of groups).

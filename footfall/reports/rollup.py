@@ -23,7 +23,7 @@ from sqlalchemy.sql.visitors import replacement_traverse
 from footfall.archive.datatable import DataTable
 from footfall.archive.sources import MULTI_USER, MULTI_VISITOR, marked_visits
 from footfall.reports.common import join_key
-from footfall.reports.metrics import VISIT_METRICS, as_number, rows_from_groups
+from footfall.reports.metrics import VISIT_METRICS, as_number, grouped_by_labels, rows_from_groups
 
 # Positions in a fine row after its keys.
 (_VISITS, _ACTIONS, _MAX, _LENGTH, _BOUNCES, _CONVERTED, _MARKED_VISITORS, _WITH_USER,
@@ -41,8 +41,9 @@ class VisitGroups:
         actions = sa.func.coalesce(v.visit_total_actions, 0)
         # Solo visitors (users) are counted as all visits (with a user id) minus the marked
         # ones: a marker is only ever set where its id is (sources._mark_repeats).
+        labelled = [key.label(f"k{i}") for i, key in enumerate(keys)]
         query = sa.select(
-            *(key.label(f"k{i}") for i, key in enumerate(keys)),
+            *labelled,
             sa.func.count(), sa.func.sum(actions), sa.func.max(actions),
             sa.func.sum(v.visit_total_time),
             sa.func.sum(sa.case((actions <= 1, 1), else_=0)),
@@ -50,7 +51,7 @@ class VisitGroups:
             sa.func.count(v[MULTI_VISITOR]), sa.func.count(v.user_id),
             sa.func.count(v[MULTI_USER]),
         ).select_from(visits).where(*self.where)
-        query = query.group_by(*keys) if keys else query
+        query = grouped_by_labels(query, labelled)
         self.width = len(keys)
         self.rows = [(tuple(row[:self.width]), row[self.width:]) for row in conn.execute(query).all()
                      if row[self.width]]  # an aggregate without keys over no visits: no group
@@ -63,14 +64,14 @@ class VisitGroups:
         if not self.has_marked:
             return {}
         v = self.visits.c
-        keys = [self.keys[i] for i in positions]
-        query = sa.select(*(key.label(f"k{i}") for i, key in enumerate(keys)),
+        labelled = [self.keys[i].label(f"k{n}") for n, i in enumerate(positions)]
+        query = sa.select(*labelled,
                           sa.func.count(sa.distinct(v[MULTI_VISITOR])),
                           sa.func.count(sa.distinct(v[MULTI_USER]))).select_from(
             self.visits).where(*self.where)
-        query = query.group_by(*keys) if keys else query
+        query = grouped_by_labels(query, labelled)
         query = _on(marked_visits(self.visits), self.visits, query)
-        width = len(keys)
+        width = len(labelled)
         return {tuple(row[:width]): (row[width], row[width + 1])
                 for row in self.conn.execute(query).all()}
 

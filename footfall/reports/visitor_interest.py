@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from footfall.archive.archiver import ArchiveView, DayContext, Records
 from footfall.archive.datatable import DataTable, Row
-from footfall.reports.metrics import VISITS_PERCENTAGE, metric
+from footfall.reports.metrics import VISITS_PERCENTAGE, grouped_by_labels, metric
 from footfall.reports.registry import Family, ReportDefinition, ReportRequest
 
 Bucket = tuple[str, int, int | None]  # label, lowest, highest (None = no upper bound)
@@ -90,7 +90,8 @@ def archive_day(ctx: DayContext) -> Records:
                                                               VISIT_COUNT),
             "VisitorInterest_daysSinceLastVisit": since_last}
     labelled = [key.label(f"k{i}") for i, key in enumerate(keys.values())]
-    query = sa.select(*labelled, sa.func.count()).select_from(ctx.visits).group_by(*keys.values())
+    query = grouped_by_labels(sa.select(*labelled, sa.func.count()).select_from(ctx.visits),
+                              labelled)
     counts = {record: [0] * len(RECORDS[record][0]) for record in RECORDS}
     new_visits = 0
     for *indexes, visits in ctx.conn.execute(query):
