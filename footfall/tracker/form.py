@@ -29,11 +29,6 @@ CHECKED_PARAMS = frozenset({
 # Decoded as well when `ca` is present: what may claim a custom action.
 CUSTOM_ACTION_PARAMS = frozenset({"url", "search", "download", "link"})
 _COLLECTED = CHECKED_PARAMS | CUSTOM_ACTION_PARAMS
-# A collected pair, `&name=value` or `&name`, in a text whose names are plain: the leading
-# `&` is a literal prefix, so the scan jumps from one `&` to the next.
-_COLLECTED_PAIR = re.compile(
-    "&(" + "|".join(sorted(_COLLECTED, key=len, reverse=True)) + r"|pf_[\w-]*)"
-    r"(?:=([^&]*))?(?=&|$)", re.ASCII)
 # Query strings whose every name is plain ([A-Za-z0-9_-]+; empty pairs allowed): one
 # linear pass, no backtracking across pairs.
 _PLAIN_NAMES = re.compile(r"(?:[\w-]+(?:=[^&]*)?)?(?:&(?:[\w-]+(?:=[^&]*)?)?)*", re.ASCII)
@@ -138,19 +133,33 @@ def checked_params(query: str, body: str = "") -> Params:
 
     Most hits have plain names, so only the values that are checked get decoded; a
     name that PHP would rewrite (`a[]`, `a.b`, escapes) falls back to the full decoder.
-    One regular-expression match tells which case applies: this runs on every hit.
+    This runs on every hit: one split and one pass over the pairs (callgrind: 27% fewer
+    instructions for the benchmark's hit and 35% fewer for a matomo.js page view than
+    a regular-expression check of the names followed by a scan for the collected pairs).
     """
-    if not _PLAIN_NAMES.fullmatch(query) or (body and not _PLAIN_NAMES.fullmatch(body)):
+    raw: dict[str, str] = {}
+    if (body and not _collect(body, raw)) or not _collect(query, raw):
         return merge(parse_query(query), parse_query(body)) if body else parse_query(query)
-    # Later pairs win, the query's over the body's. One scan per text picks the collected
-    # pairs out of the 20 to 40 a browser sends (callgrind: 29% fewer instructions than
-    # splitting every pair in Python for a matomo.js page view).
-    raw = dict(_COLLECTED_PAIR.findall("&" + body)) if body else {}
-    raw.update(_COLLECTED_PAIR.findall("&" + query))
     if "ca" not in raw:
         for name in CUSTOM_ACTION_PARAMS.intersection(raw):
             del raw[name]
-    return {name: decode_component(value) if value else "" for name, value in raw.items()}
+    return {name: unquote_plus(value, errors="replace") if "%" in value or "+" in value
+            else value for name, value in raw.items()}
+
+
+def _collect(text: str, raw: dict[str, str]) -> bool:
+    """Put the collected pairs of `text` into `raw` (later pairs win), raw as they came;
+    False as soon as a name is one PHP would rewrite (then `raw` is of no use)."""
+    for pair in text.split("&"):
+        name, equals, value = pair.partition("=")
+        if name in _COLLECTED:
+            raw[name] = value
+        elif name.isidentifier():  # a plain name, Unicode letters included: PHP keeps it
+            if name[:3] == "pf_":
+                raw[name] = value
+        elif name or equals:  # `&&` is nothing; `&=1`, `a.b`, `a%5B%5D`, `a-b` need PHP
+            return False
+    return True
 
 
 def without_token(text: str) -> str:

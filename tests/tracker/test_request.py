@@ -56,6 +56,17 @@ def test_checked_params_agree_with_the_php_decoder(query: str) -> None:
     assert {name for name in full if name in wanted or name.startswith("pf_")} <= set(checked)
 
 
+@hypothesis_settings(max_examples=3000, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["idsite", "rec", "url", "ca", "pf_net", "e.c", "e_c",
+                                           "id%73ite", "a-b", "x[]", " cid", "", "é", "_id"]),
+                          st.sampled_from(["", "=", "=1", "=a%20b", "=x+y", "=%zz", "=-3"])),
+                max_size=8))
+def test_checked_params_agree_with_the_php_decoder_on_any_pairs(
+        pairs: list[tuple[str, str]]) -> None:
+    query = "&".join(name + value for name, value in pairs)
+    test_checked_params_agree_with_the_php_decoder(query)
+
+
 def test_bulk_items_strings_objects_and_switches() -> None:
     body = (b'{"requests":["?idsite=1&rec=1","no-query",{"idsite":1,"e_v":2.5,'
             b'"ec_items":[["s","n","c",1,1]],"bots":true},7],"send_image":"0","token_auth":"t"}')
