@@ -33,7 +33,8 @@ PLUGIN_FLAGS = {
     "ag": "config_silverlight", "cookie": "config_cookie",
 }  # fmt: skip
 LOCATION_PARAMS = ("country", "region", "city", "lat", "long")
-_PRIVILEGED_NAMES = ("cip", *LOCATION_PARAMS)
+_PRIVILEGED_ORDER = ("cip", *LOCATION_PARAMS)  # as error messages name them
+_PRIVILEGED_NAMES = frozenset(_PRIVILEGED_ORDER)
 _CONTROL = str.maketrans("", "", "\r\n\0")
 _LEADING_INT = re.compile(r"^[ \t\n\r\v\f]*([+-]?[0-9]+)")  # PHP: ASCII digits only
 _UNIX_TIME = re.compile(r"\d+(\.\d+)?")
@@ -169,27 +170,41 @@ class CheckedHit(NamedTuple):
         return self.idgoal == 0 and bool(self.ec_id)
 
 
-def check_hit(params: Params, *, received_at: float,
+def check_hit(params: Params, received_at: float, *,
               custom_time_window: int = 86400) -> CheckedHit:
     """The validation of `parse_hit` alone (cheap): raise BadRequest naming the parameter.
 
-    Runs on every hit before it is acknowledged, so absent parameters cost a dict look-up.
+    Runs on every hit before it is acknowledged: the usual hit (a site id of digits,
+    no timestamp, event, content, visitor id or timing) costs a few dictionary
+    look-ups; the rest is checked only when present.
     """
-    idsite = _idsite(params)
+    raw_idsite = params.get("idsite")
+    if type(raw_idsite) is str and raw_idsite.isdigit() and raw_idsite.isascii() and (
+            0 < len(raw_idsite) < 11 and 0 < int(raw_idsite) <= 2**31):
+        idsite = int(raw_idsite)
+    else:
+        idsite = _idsite(params)
     cdt_old = "cdt" in params and _hit_time(params, received_at, custom_time_window)[2]
-    _check_event_and_content(params)
+    keys = params.keys()
+    if not keys.isdisjoint(_EVENT_AND_CONTENT):
+        _check_event_and_content(params)
     if "cid" in params:
         _cid(params)
-    _check_performance(params)
-    send_image = params.get("send_image", "1")
+    if not keys.isdisjoint(_PERFORMANCE_NAMES):
+        _check_performance(params)
     token = params.get("token_auth", "")
-    return CheckedHit(
-        idsite=idsite, params=params, privileged=_privileged(params, cdt_old),
-        idgoal=integer(params, "idgoal", -1) if "idgoal" in params else -1,
-        ec_id=text(params, "ec_id").strip()[:100] or None if "ec_id" in params else None,
-        send_image=send_image != "0",
-        token_auth=token if isinstance(token, str) else "",
-        ca="ca" in params and integer(params, "ca") == 1)
+    # tuple.__new__ directly: the named tuple's own __new__ is one more Python call per hit.
+    return _new_checked_hit(CheckedHit, (
+        idsite, params,
+        () if not cdt_old and keys.isdisjoint(_PRIVILEGED_NAMES) else _privileged(params, cdt_old),
+        integer(params, "idgoal", -1) if "idgoal" in params else -1,
+        text(params, "ec_id").strip()[:100] or None if "ec_id" in params else None,
+        params.get("send_image", "1") != "0",
+        token if type(token) is str else "",
+        "ca" in params and integer(params, "ca") == 1))
+
+
+_new_checked_hit = tuple.__new__
 
 
 def parse_hit(params: Params, *, received_at: float, page_maximum_length: int = 1024,
@@ -315,15 +330,19 @@ def _privileged(params: Params, cdt_old: bool) -> tuple[str, ...]:
     """Parameters present that need a token with write access (reference §2.8, §2.9)."""
     if not cdt_old and params.keys().isdisjoint(_PRIVILEGED_NAMES):
         return ()  # the common case, in one C-level pass
-    names = [name for name in _PRIVILEGED_NAMES
+    names = [name for name in _PRIVILEGED_ORDER
              if name in params and text(params, name).strip()]
     if cdt_old:
         names.append("cdt")
     return tuple(names)
 
 
+_EVENT_AND_CONTENT = frozenset({"e_c", "e_a", "c_n"})
+_PERFORMANCE_NAMES = frozenset(PERFORMANCE_PARAMS)
+
+
 def _check_event_and_content(params: Params) -> None:
-    for name in ("e_c", "e_a", "c_n"):
+    for name in _EVENT_AND_CONTENT:
         if name not in params:
             continue
         value = optional_text(params, name)
