@@ -154,15 +154,16 @@ class ProcessCommitter:
         if process is not None:
             await asyncio.get_running_loop().run_in_executor(None, _reap, process)
 
-    async def submit(self, payload: str | bytes) -> None:
-        """Queue one request's payload; returns once it is committed."""
-        await self._enqueue((payload, ()))
+    def submit(self, payload: str | bytes) -> asyncio.Future[frozenset[Order]]:
+        """Queue one request's payload: await the answer to know it is committed (a
+        future, not a coroutine: one frame less per hit)."""
+        return self._enqueue((payload, ()))
 
-    async def submit_with_orders(self, payload: str | bytes,
-                                 orders: Sequence[Order]) -> frozenset[Order]:
+    def submit_with_orders(self, payload: str | bytes,
+                           orders: Sequence[Order]) -> asyncio.Future[frozenset[Order]]:
         """Reserve `orders` and queue `payload` in one transaction; returns the order ids
         that were already taken (then nothing was written for it)."""
-        return await self._enqueue((payload, orders))
+        return self._enqueue((payload, orders))
 
     def _enqueue(self, entry: Entry) -> asyncio.Future[frozenset[Order]]:
         assert self._loop is not None, "ProcessCommitter.start() was not awaited"

@@ -231,7 +231,8 @@ def _envelope(tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes]
     form body], or a parameter map), without token_auth (authorisation was decided
     here), and what the pipeline needs of the HTTP request (one pass over its headers)."""
     peer = scope.get("client") or ("", 0)
-    envelope: dict[str, Any] = {"t": now, "ip": tracker.client_ip(peer[0], headers)}
+    ip = tracker.client_ip(peer[0], headers) if tracker.proxy_headers else peer[0] or "0.0.0.0"
+    envelope: dict[str, Any] = {"t": now, "ip": ip}
     hints: dict[str, str] = {}
     for name, value in headers.items():
         key = _KEPT_HEADERS.get(name)
@@ -301,8 +302,9 @@ def _refusal(status: int, reason: str) -> tuple[int, Headers, bytes]:
 
 
 async def _respond(send: Any, status: int, headers: Headers, body: bytes) -> None:
+    length = str(len(body)).encode() if body else b"0"
     await send({"type": "http.response.start", "status": status,
-                "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+                "headers": [*headers, (b"content-length", length)]})
     await send({"type": "http.response.body", "body": body})
 
 

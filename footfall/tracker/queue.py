@@ -112,17 +112,18 @@ class GroupCommitter:
         self._executor.submit(self._writer.close)
         await asyncio.get_running_loop().run_in_executor(None, self._executor.shutdown)
 
-    async def submit(self, payload: str | bytes) -> None:
-        """Queue one request's payload; returns once it is committed."""
-        await self._enqueue((payload, ()))
+    def submit(self, payload: str | bytes) -> asyncio.Future[set[Order]]:
+        """Queue one request's payload: await the answer to know it is committed (a
+        future, not a coroutine: one frame less per hit)."""
+        return self._enqueue((payload, ()))
 
-    async def submit_with_orders(self, payload: str | bytes,
-                                 orders: Sequence[Order]) -> set[Order]:
+    def submit_with_orders(self, payload: str | bytes,
+                           orders: Sequence[Order]) -> asyncio.Future[set[Order]]:
         """Reserve `orders` and queue `payload` in one transaction (the group's).
 
         Returns the order ids that already exist (then nothing was written for it).
         """
-        return await self._enqueue((payload, orders))
+        return self._enqueue((payload, orders))
 
     def _enqueue(self, entry: Entry) -> asyncio.Future[set[Order]]:
         """Add `entry` to the next group; the future is resolved once it is committed."""

@@ -115,7 +115,8 @@ class TrackerService:
         memory and it carries no goal, custom action or privileged parameter to check."""
         if hit.ca or hit.idgoal > 0 or (hit.privileged and self.require_auth):
             return False
-        return self.site_known(hit.idsite)
+        fresh, site = self.sites.cached(hit.idsite)  # site_known, without a call per hit
+        return fresh and site is not None
 
     def site_known(self, idsite: int) -> bool:
         """The site exists, as far as memory knows (False: ask `site_exists`)."""
