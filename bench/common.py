@@ -106,7 +106,8 @@ _NULL_SERVER = textwrap.dedent("""
 
     uvicorn.run("footfall_null_app:app", app_dir=sys.argv[3], host="127.0.0.1",
                 port=int(sys.argv[1]), workers=int(sys.argv[2]), log_level="warning",
-                access_log=False, loop="uvloop", http="httptools", lifespan="off")
+                access_log=False, loop="uvloop", http="httptools", lifespan="off",
+                server_header=False, proxy_headers=False)  # as `footfall serve` runs it
 """)
 
 
