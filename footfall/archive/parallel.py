@@ -9,16 +9,19 @@ shared queue until none is left. Results come back in the families' order, so
 the archive is the same whatever ran where.
 
 Where the Actions passes read the log itself (`sources.passes_read_the_log`),
-they keep another connection busy from the start (`run_concurrently`, `Later`).
-On PostgreSQL the visit families then share one worker: a second one would only
-copy the day's visits again. On SQLite two workers share one copy
-(`sources.SharedDay`, in a scratch file both attach), so the visit families,
-about 60% of the archive's CPU time, no longer wait for one connection while
-the passes' connection idles once it is done. Measured on two busy cores
-(bench/archive.py data, both layouts alternating in one process): one visit
-worker and one pass connection took 12.6-14.5x the scan's CPU time and
-7.8-11.0x its wall time; two visit workers each with its own copy and three
-pass connections 14.4-17.6x and 10.4-11.5x.
+they keep another connection busy from the start (`run_concurrently`, `Later`),
+and the visit families share one worker: on PostgreSQL a second one would only
+copy the day's visits again. Measured on two busy cores (bench/archive.py data,
+both layouts alternating in one process): one visit worker and one pass
+connection took 12.6-14.5x the scan's CPU time and 7.8-11.0x its wall time; two
+visit workers each with its own copy and three pass connections 14.4-17.6x and
+10.4-11.5x. On SQLite two workers can share one copy (`sources.SharedDay`, a
+scratch file both attach; `SHARED_VISIT_WORKERS = 2`): on 2026-11-28, with
+another process holding one of the two cores (load 3-4.6), that took no less
+wall time than one worker (full size, medians: 13.3 s against 12.9 s, and
+17-19 s against 14-15 s at load 4.6), its two workers' Python and row fetches
+contending for the GIL; on a machine with both cores free it should spread the
+visit families (~60% of the archive's CPU) over both. Not measured so.
 """
 
 from __future__ import annotations
@@ -37,6 +40,11 @@ from footfall.archive.sources import DaySources, passes_read_the_log
 # Connections for the visit families of a day archive when the Actions passes cannot run
 # beside them (MySQL/MariaDB read this connection's copy): two keep two cores busy.
 DAY_WORKERS = 2
+
+# Visit workers where they can share one visit copy (SQLite, `sources.SharedDay`): one, as
+# measured on 2026-11-28 (module docstring); 2 lets the visit families use both cores when
+# the machine has them free.
+SHARED_VISIT_WORKERS = 1
 
 # One day archive at a time spreads over connections (up to DAY_WORKERS + its passes);
 # others running meanwhile (scheduler, browser requests) use one connection each, so a
@@ -59,15 +67,16 @@ class Later:
 
 
 def workers_for(engine: Engine) -> int:
-    """Connections for a day's families: DAY_WORKERS where they share one visit copy
-    (SQLite: `shares_visit_copy`) or the Actions passes read their own copy (MySQL/MariaDB);
-    one where the passes take another connection and a second worker would copy the visits
-    again (PostgreSQL), and for in-memory SQLite."""
+    """Connections for a day's families: DAY_WORKERS where the Actions passes read their
+    own copy (MySQL/MariaDB); one where the passes take another connection (SQLite,
+    PostgreSQL) and for in-memory SQLite. Two SQLite workers sharing one visit copy
+    (`SHARED_VISIT_WORKERS`) measured no faster on a loaded two-core machine (see the
+    module docstring)."""
     if not has_shared_database(engine):
         return 1
-    if shares_visit_copy(engine) or not passes_read_the_log(engine.dialect.name):
-        return DAY_WORKERS
-    return 1
+    if shares_visit_copy(engine):
+        return SHARED_VISIT_WORKERS
+    return 1 if passes_read_the_log(engine.dialect.name) else DAY_WORKERS
 
 
 def shares_visit_copy(engine: Engine) -> bool:
