@@ -8,7 +8,10 @@ instead of walking the big log through its index again. Their names are fixed
 (temporary tables belong to one connection), so SQLAlchemy compiles each
 report query once per process, not once per archive. The tables are made
 when first used, on the connection that uses them (temporary tables belong to
-one connection), so families running on other connections make their own.
+one connection), so families running on other connections make their own. On
+SQLite the day archive's visit copy goes into a scratch database file instead
+(`SharedDay`), which other connections of the archive may attach and read, and
+which is deleted whole afterwards.
 
 The visit copy also marks repeat visitors: `multi_idvisitor` (`multi_user_id`)
 holds the visitor (user) id of visits whose visitor (user) has more than one
