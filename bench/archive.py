@@ -71,8 +71,9 @@ def archive_once(db: Database, idsite: int, day: date) -> tuple[float, float]:
 def family_times(db: Database, idsite: int, day: date) -> dict[str, float]:
     """Seconds per family (and for copying the day's rows), for finding the slow part.
 
-    One connection, one family after the other: the archiver spreads them over
-    `parallel.DAY_WORKERS` connections, so these add up to more than its time.
+    One connection, one family after the other: the archiver runs the Actions passes
+    on a connection of their own beside the visit families (`parallel.workers_for`),
+    so these add up to more than its time.
     """
     settings = testing.make_settings(Path(tempfile.gettempdir()), str(db.writer.url))
     site = get_site(db.writer, idsite)
