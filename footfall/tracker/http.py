@@ -231,8 +231,7 @@ def _envelope(tracker: TrackerService, scope: Scope, headers: dict[bytes, bytes]
     form body], or a parameter map), without token_auth (authorisation was decided
     here), and what the pipeline needs of the HTTP request (one pass over its headers)."""
     peer = scope.get("client") or ("", 0)
-    ip = tracker.client_ip(peer[0], headers) if tracker.proxy_headers else peer[0] or "0.0.0.0"
-    envelope: dict[str, Any] = {"t": now, "ip": ip}
+    envelope: dict[str, Any] = {"t": now, "ip": tracker.client_ip(peer[0], headers)}
     hints: dict[str, str] = {}
     for name, value in headers.items():
         key = _KEPT_HEADERS.get(name)
