@@ -175,15 +175,10 @@ def check_hit(params: Params, received_at: float, *,
     """The validation of `parse_hit` alone (cheap): raise BadRequest naming the parameter.
 
     Runs on every hit before it is acknowledged: the usual hit (a site id of digits,
-    no timestamp, event, content, visitor id or timing) costs a few dictionary
-    look-ups; the rest is checked only when present.
+    no timestamp, event, content, visitor id, timing or privileged parameter) costs a
+    few dictionary look-ups; the rest is checked only when present.
     """
-    raw_idsite = params.get("idsite")
-    if type(raw_idsite) is str and raw_idsite.isdigit() and raw_idsite.isascii() and (
-            0 < len(raw_idsite) < 11 and 0 < int(raw_idsite) <= 2**31):
-        idsite = int(raw_idsite)
-    else:
-        idsite = _idsite(params)
+    idsite = _idsite(params)
     cdt_old = "cdt" in params and _hit_time(params, received_at, custom_time_window)[2]
     keys = params.keys()
     if not keys.isdisjoint(_EVENT_AND_CONTENT):
@@ -196,7 +191,7 @@ def check_hit(params: Params, received_at: float, *,
     # tuple.__new__ directly: the named tuple's own __new__ is one more Python call per hit.
     return _new_checked_hit(CheckedHit, (
         idsite, params,
-        () if not cdt_old and keys.isdisjoint(_PRIVILEGED_NAMES) else _privileged(params, cdt_old),
+        _privileged(params, cdt_old),
         integer(params, "idgoal", -1) if "idgoal" in params else -1,
         text(params, "ec_id").strip()[:100] or None if "ec_id" in params else None,
         params.get("send_image", "1") != "0",
@@ -271,6 +266,10 @@ def _flag(params: Params, name: str) -> bool:
 
 def _idsite(params: Params) -> int:
     raw = params.get("idsite")
+    if type(raw) is str and raw.isdigit() and raw.isascii() and 0 < len(raw) < 11:
+        idsite = int(raw)  # the usual id, read without the general (int) cast below
+        if 0 < idsite <= 2**31:
+            return idsite
     if not isinstance(raw, str) or not raw.strip():
         raise BadRequest("idsite is missing: every hit needs the id of a site")
     idsite = integer(params, "idsite")
