@@ -94,3 +94,48 @@ def test_a_failure_abandons_later_results_instead_of_finishing_them(engine: Engi
         parallel.run_on_connections(engine, [0, 1], lambda conn: _NoSources(), run)
     assert outcome in ([], ["abandoned"])  # [] if another worker took task 1 first
     assert "finished" not in outcome
+
+
+def test_the_thread_of_a_finished_concurrent_job_takes_the_remaining_tasks(engine: Engine) -> None:
+    """Where the day's connections share one visit copy (SQLite in a file), a concurrent
+    job's thread runs the day's remaining tasks once its job is done; elsewhere the day's
+    own workers do. Either way every task runs once and results come in task order."""
+    job_done = threading.Event()
+    ran_by: dict[int, str] = {}
+
+    def job(conn: Connection) -> int:
+        job_done.set()
+        return 1
+
+    def run(task: int, conn: Connection, sources: _NoSources) -> int | parallel.Later:
+        ran_by[task] = threading.current_thread().name
+        if task == 0:
+            jobs = parallel.run_concurrently(conn, [job])
+            return parallel.Later(finish=lambda: jobs.results()[0] - 2, abandon=jobs.close)
+        job_done.wait(5)
+        threading.Event().wait(0.02)  # leave the job's thread time to take a task
+        return task
+
+    results = parallel.run_on_connections(engine, list(range(8)), lambda conn: _NoSources(), run)
+    assert results == [-1, *range(1, 8)]
+    assert sorted(ran_by) == list(range(8))
+    if parallel.shares_visit_copy(engine) and parallel.workers_for(engine) == 1:
+        assert len(set(ran_by.values())) == 2
+
+
+def test_a_failure_in_the_helping_thread_fails_the_run(engine: Engine) -> None:
+    main = threading.current_thread().name
+
+    def run(task: int, conn: Connection, sources: _NoSources) -> int | parallel.Later:
+        if task == 0:
+            jobs = parallel.run_concurrently(conn, [lambda c: 1])
+            return parallel.Later(finish=lambda: jobs.results()[0], abandon=jobs.close)
+        if threading.current_thread().name != main:
+            raise ValueError("helper broke")
+        threading.Event().wait(0.05)
+        return task
+
+    if not (parallel.shares_visit_copy(engine) and parallel.workers_for(engine) == 1):
+        pytest.skip("no helping thread on this engine")
+    with pytest.raises(ValueError, match="helper broke"):
+        parallel.run_on_connections(engine, list(range(8)), lambda conn: _NoSources(), run)
