@@ -42,6 +42,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from footfall.db.dialects import not_from_index
 from footfall.db.schema import log_link_visit_action, log_visit
 
 # Columns of log_visit the core reports read.
@@ -258,8 +259,14 @@ def _copy_visits(conn: Connection, name: str, idsite: int, start: datetime, end:
     where = visit_filter(idsite, start, end, segment)
     if segment is None and conn.dialect.name == "sqlite":
         day = log_visit.alias("repeat_day")
-        repeats = (sa.select(day.c.idvisitor).where(*visit_filter(idsite, start, end, None, day))
-                   .group_by(day.c.idvisitor).having(sa.func.count() > 1))
+        # Grouped by `+idvisitor`: the day's range of the (idsite, time) index, then a sort.
+        # By the bare column SQLite (without statistics) reads the (idsite, idvisitor, time)
+        # index for its order, which is every visit the site ever had (measured: 0.32 s
+        # for the whole copy over a log of one 150,000-visit day, 0.47 s with ten more
+        # such days, growing with each day of history; ~0.42 s either way so).
+        visitor = not_from_index(day.c.idvisitor)
+        repeats = (sa.select(visitor).where(*visit_filter(idsite, start, end, None, day))
+                   .group_by(visitor).having(sa.func.count() > 1))
         marker = sa.case((log_visit.c.idvisitor.in_(repeats), log_visit.c.idvisitor))
         visits = _temp_copy(conn, log_visit, VISIT_COLUMNS, name, where, markers,
                             {MULTI_VISITOR: marker}, schema=schema)

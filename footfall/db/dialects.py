@@ -11,6 +11,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY, so big ids are plain
 # integers there (SQLite integers are 64-bit anyway).
@@ -54,6 +56,13 @@ def upsert(table: sa.Table, bind: Engine | Connection, *, keys: list[str], updat
         return stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in update})
     stmt = sqlite.insert(table)
     return stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in update})
+
+
+def not_from_index(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """`column` as SQLite's planner will not read it from an index (unary +): to keep it from
+    choosing an index only for the order it gives a GROUP BY. SQLite only (PostgreSQL has
+    no unary + on most types)."""
+    return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
 
 
 def engine_options(url: str, *, sqlite_synchronous: str = "FULL") -> dict[str, Any]:
