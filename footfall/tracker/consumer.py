@@ -22,7 +22,8 @@ from typing import Any
 from footfall.config import load_settings
 from footfall.db import migrate
 from footfall.db.engine import open_database
-from footfall.tracker.queue import QueueStore
+from footfall.tracker.deferral import Deferral
+from footfall.tracker.queue import QueueStore, last_queued_id
 from footfall.tracker.registry import SiteCache
 from footfall.tracker.worker import IngestWorker
 
@@ -80,7 +81,12 @@ def main() -> None:
                       ttl=float(settings.get("Tracker", "tracker_cache_file_ttl")))
     # One process parses new user agents ahead of their batch (about 85 MB): a slow
     # agent then costs another core's time, not the pipeline's.
-    worker = IngestWorker(settings, store, sites, threading.Event(), parse_processes=1)
+    deferral = Deferral(
+        lambda: last_queued_id(store.engine),
+        busy_rate=float(settings.get("Tracker", "pipeline_defer_above_requests_per_second")),
+        max_delay=float(settings.get("Tracker", "pipeline_max_delay_seconds")))
+    worker = IngestWorker(settings, store, sites, threading.Event(), parse_processes=1,
+                          deferral=deferral)
     stopping = threading.Event()
 
     def request_stop(_signal: int, _frame: Any) -> None:

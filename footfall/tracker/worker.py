@@ -29,6 +29,7 @@ from footfall.db.dialects import immediate_transactions
 from footfall.db.engine import make_engine
 from footfall.db.schema import ingest_lease
 from footfall.tracker import queue
+from footfall.tracker.deferral import CHECK_SECONDS, Deferral
 from footfall.tracker.enrich.device_agents import agents_of_rows
 from footfall.tracker.pipeline import Pipeline
 from footfall.tracker.registry import SiteCache
@@ -46,8 +47,10 @@ class IngestWorker:
     """A thread that, while it holds the lease, drains the queue through the pipeline."""
 
     def __init__(self, settings: Settings, store: queue.QueueStore, sites: SiteCache,
-                 committed: threading.Event, *, parse_processes: int = 0) -> None:
+                 committed: threading.Event, *, parse_processes: int = 0,
+                 deferral: Deferral | None = None) -> None:
         self.store = store
+        self.deferral = deferral  # the pipeline process waits out heavy load (deferral.py)
         # The pipeline reads then writes: its own engine, with SQLite transactions that
         # take the write lock when they begin.
         self.engine = make_engine(settings.database_url,
@@ -103,6 +106,9 @@ class IngestWorker:
                     self._stop.wait(1.0)
                     continue
                 self.warm_up()
+                if self.deferral is not None and self.deferral.should_wait(self._progress):
+                    self._stop.wait(CHECK_SECONDS)
+                    continue
                 if not self._process_one_batch():
                     self._committed.wait(0.1)
                     self._committed.clear()
