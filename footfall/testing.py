@@ -187,11 +187,16 @@ def serve_in_thread(settings: Settings) -> Iterator[RunningServer]:
 
     from footfall.app import create_app
 
-    port = free_port()
+    # The socket is bound here and handed over, so no other test's server or outgoing
+    # connection can take the port between choosing it and listening on it.
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    port = int(listening.getsockname()[1])
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
                             log_level="warning", lifespan="on", proxy_headers=False)
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=f"footfall-{port}", daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]},
+                              name=f"footfall-{port}", daemon=True)
     thread.start()
     running = RunningServer(base_url=f"http://127.0.0.1:{port}", settings=settings)
     try:
@@ -203,6 +208,7 @@ def serve_in_thread(settings: Settings) -> Iterator[RunningServer]:
         running.close()
         server.should_exit = True
         thread.join(timeout=30)
+        listening.close()
 
 
 @contextlib.contextmanager
