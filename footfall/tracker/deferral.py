@@ -66,6 +66,9 @@ class Deferral:
 
     def _measure(self, now: float) -> None:
         last = self._last_queued_id()
+        if last == 0:  # an emptied queue reads 0, and its ids go on from where they were:
+            self._seen_id, self._busy = None, False  # the next reading starts afresh
+            return
         if self._seen_id is not None and now > self._seen_at:
             self._rate = max(0, last - self._seen_id) / (now - self._seen_at)
             self._busy = self._rate >= self.busy_rate

@@ -91,6 +91,17 @@ def test_nothing_is_deferred_when_nothing_is_pending(arrivals: Arrivals) -> None
     assert not any(_waits(deferral, arrivals, 1, processed=10**9))
 
 
+def test_hits_after_the_queue_was_emptied_are_not_taken_for_a_burst(
+        arrivals: Arrivals) -> None:
+    deferral = _deferral(arrivals)
+    arrivals.last_id = 90_000
+    _waits(deferral, arrivals, 0.3)
+    arrivals.last_id = 0  # processed rows deleted: MAX(id) of an empty table
+    _waits(deferral, arrivals, 0.3)
+    arrivals.last_id = 90_001  # one new hit; ids never restart
+    assert not any(_waits(deferral, arrivals, 0.5))
+
+
 @pytest.mark.parametrize(("busy_rate", "max_delay"), [(0, 30), (500, 0)])
 def test_zero_turns_deferral_off(arrivals: Arrivals, busy_rate: float,
                                  max_delay: float) -> None:
