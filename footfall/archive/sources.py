@@ -121,9 +121,12 @@ class SharedDay:
     their pages one by one (~0.1 s for a 150,000-visit day)."""
 
     SCHEMA = "ff_day"
+    PREFIX = "footfall-day-"
 
     def __init__(self) -> None:
-        handle, self.path = tempfile.mkstemp(prefix="footfall-day-", suffix=".sqlite3")
+        remove_orphaned_copies()
+        handle, self.path = tempfile.mkstemp(prefix=f"{self.PREFIX}{os.getpid()}-",
+                                             suffix=".sqlite3")
         os.close(handle)  # an empty file is an empty database
         self._lock = threading.Lock()
         self._tables: tuple[sa.Table, sa.Table] | None = None
@@ -159,6 +162,36 @@ class SharedDay:
     def close(self) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.remove(self.path)
+
+
+def remove_orphaned_copies(directory: str | None = None) -> list[str]:
+    """Delete the scratch copies of archiving processes that died before `close` (a
+    SIGKILL, a crash): each file names its process, and one whose process is gone is
+    nobody's. A copy of a day can be hundreds of MB; the temporary directory must not
+    collect them. Returns the paths removed."""
+    folder = directory or tempfile.gettempdir()
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            name = entry.name
+            if not (name.startswith(SharedDay.PREFIX) and name.endswith(".sqlite3")):
+                continue
+            pid_text = name[len(SharedDay.PREFIX):].partition("-")[0]
+            if pid_text.isascii() and pid_text.isdigit() and not _process_exists(int(pid_text)):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(entry.path)
+                    removed.append(entry.path)
+    return removed
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process, or not a pid: leave its file alone
+    return True
 
 
 class DaySources:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import tempfile
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -67,3 +71,25 @@ def test_connections_of_one_sqlite_archive_share_one_visit_copy(engine: Engine, 
     finally:
         shared.close()
     assert not os.path.exists(shared.path)
+
+
+def test_a_dead_archivers_scratch_copy_is_removed_and_a_live_ones_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)
+    dead_pid = int(finished.stdout)
+    orphan = tmp_path / f"footfall-day-{dead_pid}-x1.sqlite3"
+    live = tmp_path / f"footfall-day-{os.getpid()}-x2.sqlite3"
+    unrelated = tmp_path / f"other-{dead_pid}-x3.sqlite3"
+    for path in (orphan, live, unrelated):
+        path.write_bytes(b"")
+    shared = SharedDay()
+    try:
+        assert not orphan.exists()
+        assert live.exists() and unrelated.exists()
+        assert Path(shared.path).parent == tmp_path
+        assert Path(shared.path).name.startswith(f"footfall-day-{os.getpid()}-")
+    finally:
+        shared.close()
+    assert not Path(shared.path).exists()
