@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 
 CHECK_SECONDS = 0.1  # how often the arrival rate is read (one indexed MAX(id))
+LOG_EVERY_SECONDS = 60.0  # bursty traffic near the threshold starts many short spells
 log = logging.getLogger("footfall.tracker")
 
 
@@ -35,6 +36,7 @@ class Deferral:
         self._rate = 0.0
         self._since: float | None = None  # when this busy spell began
         self._gave_up = False  # this spell outlasted max_delay: processing beside the load
+        self._logged_at: float | None = None
 
     @property
     def enabled(self) -> bool:
@@ -54,8 +56,11 @@ class Deferral:
             return False
         if self._since is None:
             self._since = now
-            log.info("pipeline: %.0f requests/s arriving; their hits wait in the queue "
-                     "until the rate falls (%g s at most)", self._rate, self.max_delay)
+            if self._logged_at is None or now - self._logged_at >= LOG_EVERY_SECONDS:
+                self._logged_at = now
+                log.info("pipeline: %.0f requests/s arriving; their hits wait in the queue "
+                         "until the rate falls (%g s at most; said once a minute)",
+                         self._rate, self.max_delay)
         if now - self._since < self.max_delay:
             return True
         if not self._gave_up:

@@ -168,3 +168,17 @@ def test_the_worker_leaves_a_busy_queue_alone_then_catches_up(
     while deferring_worker._progress < queue.last_queued_id(store.engine):
         assert time.monotonic() < deadline, "the queue was not drained after the load"
         time.sleep(0.05)
+
+
+def test_short_busy_spells_are_logged_once_a_minute(
+        arrivals: Arrivals, caplog: pytest.LogCaptureFixture) -> None:
+    deferral = _deferral(arrivals, max_delay=1)
+    with caplog.at_level("INFO", logger="footfall.tracker"):
+        for _ in range(5):  # five bursts of 0.5 s, 2 s apart
+            arrivals.rate = 20_000
+            _waits(deferral, arrivals, 0.5)
+            arrivals.rate = 0
+            _waits(deferral, arrivals, 2)
+    spells = [r for r in caplog.records if "wait in the queue" in r.getMessage()]
+    assert len(spells) == 1
+    assert "20000 requests/s" in spells[0].getMessage()
