@@ -44,6 +44,7 @@ from sqlalchemy.engine import Connection
 
 from footfall.db.dialects import not_from_index
 from footfall.db.schema import log_link_visit_action, log_visit
+from footfall.processes import process_exists
 
 # Columns of log_visit the core reports read.
 VISIT_COLUMNS = (
@@ -177,21 +178,11 @@ def remove_orphaned_copies(directory: str | None = None) -> list[str]:
             if not (name.startswith(SharedDay.PREFIX) and name.endswith(".sqlite3")):
                 continue
             pid_text = name[len(SharedDay.PREFIX):].partition("-")[0]
-            if pid_text.isascii() and pid_text.isdigit() and not _process_exists(int(pid_text)):
+            if pid_text.isascii() and pid_text.isdigit() and not process_exists(int(pid_text)):
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(entry.path)
                     removed.append(entry.path)
     return removed
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True  # another user's process, or not a pid: leave its file alone
-    return True
 
 
 class DaySources:

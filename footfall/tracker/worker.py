@@ -28,6 +28,7 @@ from footfall.config import Settings
 from footfall.db.dialects import immediate_transactions
 from footfall.db.engine import make_engine
 from footfall.db.schema import ingest_lease
+from footfall.processes import process_exists
 from footfall.tracker import queue
 from footfall.tracker.deferral import CHECK_SECONDS, Deferral
 from footfall.tracker.enrich.device_agents import agents_of_rows
@@ -269,12 +270,8 @@ def _owner_alive(owner: str) -> bool:
     host, pid_text, _, started = (owner.split(":") + ["", "", ""])[:4]
     if host != socket.gethostname() or not pid_text.isdigit():
         return True
-    try:
-        os.kill(int(pid_text), 0)
-    except ProcessLookupError:
+    if not process_exists(int(pid_text)):
         return False
-    except PermissionError:
-        return True
     return not started or _started(int(pid_text)) in ("", started)
 
 
