@@ -51,14 +51,28 @@ class QueueStore:
                        if queue_url else main)
 
     def ensure_tables(self) -> None:
-        """Create the ingest tables where they are missing (older or separate databases)."""
+        """Create the ingest tables where they are missing (older or separate databases).
+
+        `footfall serve --workers N` and its pipeline process all start at once on a new
+        data directory: each may see a table missing and try to create it.
+        """
         for table in QUEUE_TABLES:
-            table.create(self.engine, checkfirst=True)
-        ingest_progress.create(self.main, checkfirst=True)
+            create_if_missing(table, self.engine)
+        create_if_missing(ingest_progress, self.main)
 
     def dispose(self) -> None:
         if self.separate:
             self.engine.dispose()
+
+
+def create_if_missing(table: sa.Table, engine: Engine) -> None:
+    """CREATE the table unless it exists; losing a race to another process that created
+    it in between is no error."""
+    try:
+        table.create(engine, checkfirst=True)
+    except sa.exc.DBAPIError:
+        if not sa.inspect(engine).has_table(table.name):
+            raise
 
 
 def read_progress(conn: Connection) -> int:

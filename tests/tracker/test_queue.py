@@ -8,11 +8,12 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from footfall.db.schema import ingest_order
+from footfall.db.schema import ingest_order, ingest_queue
 from footfall.testing import run_coroutine
 from footfall.tracker import queue, worker
 from footfall.tracker.queue import GroupCommitter, QueueStore, QueueWriter
@@ -96,3 +97,20 @@ def test_the_consumer_process_runs_on_idle_cpu_only() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "True"
+
+
+def test_a_table_another_process_created_meanwhile_is_no_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'queue.sqlite3'}")
+    ingest_queue.create(engine)  # another process was quicker...
+    real_has_table = engine.dialect.has_table
+    looks = []
+
+    def has_table(*args: object, **kwargs: object) -> bool:
+        looks.append(args)
+        return False if len(looks) == 1 else real_has_table(*args, **kwargs)
+
+    monkeypatch.setattr(engine.dialect, "has_table", has_table)  # ...than this one's look
+    queue.create_if_missing(ingest_queue, engine)
+    assert len(looks) == 2  # the CREATE failed, and a second look found the table
+    engine.dispose()
