@@ -58,6 +58,17 @@ def upsert(table: sa.Table, bind: Engine | Connection, *, keys: list[str], updat
     return stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in update})
 
 
+def create_if_missing(table: sa.Table, engine: Engine) -> None:
+    """CREATE the table unless it exists. Several processes start at once (`serve
+    --workers N` and the pipeline process): losing the race to one that created the
+    table between the look and the CREATE is no error."""
+    try:
+        table.create(engine, checkfirst=True)
+    except sa.exc.DBAPIError:
+        if not sa.inspect(engine).has_table(table.name):
+            raise
+
+
 def not_from_index(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     """`column` as SQLite's planner will not read it from an index (unary +): to keep it from
     choosing an index only for the order it gives a GROUP BY. SQLite only (PostgreSQL has

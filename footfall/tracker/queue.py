@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from footfall.db.dialects import separate_queue_url, upsert
+from footfall.db.dialects import create_if_missing, separate_queue_url, upsert
 from footfall.db.engine import make_engine
 from footfall.db.schema import (
     ingest_failed,
@@ -63,16 +63,6 @@ class QueueStore:
     def dispose(self) -> None:
         if self.separate:
             self.engine.dispose()
-
-
-def create_if_missing(table: sa.Table, engine: Engine) -> None:
-    """CREATE the table unless it exists; losing a race to another process that created
-    it in between is no error."""
-    try:
-        table.create(engine, checkfirst=True)
-    except sa.exc.DBAPIError:
-        if not sa.inspect(engine).has_table(table.name):
-            raise
 
 
 def read_progress(conn: Connection) -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from footfall.db import dialects
 from footfall.db.schema import ingest_order, ingest_queue
 from footfall.testing import run_coroutine
 from footfall.tracker import queue, worker
@@ -111,6 +112,6 @@ def test_a_table_another_process_created_meanwhile_is_no_error(
         return False if len(looks) == 1 else real_has_table(*args, **kwargs)
 
     monkeypatch.setattr(engine.dialect, "has_table", has_table)  # ...than this one's look
-    queue.create_if_missing(ingest_queue, engine)
+    dialects.create_if_missing(ingest_queue, engine)
     assert len(looks) == 2  # the CREATE failed, and a second look found the table
     engine.dispose()

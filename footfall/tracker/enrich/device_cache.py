@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from footfall.db import schema
+from footfall.db.dialects import create_if_missing
 from footfall.tracker.enrich.lru import MemoryLru
 
 __all__ = ["DeviceCache", "MemoryLru", "SqlDeviceCache"]
@@ -37,7 +38,7 @@ class SqlDeviceCache:
         self.engine = engine
         table = schema.device_cache
         # The table joined the schema after 0.1 databases were created; make sure.
-        table.create(engine, checkfirst=True)
+        create_if_missing(table, engine)
         self._table = table
 
     def get_many(self, keys: Iterable[str]) -> dict[str, str]:
