@@ -336,12 +336,13 @@ def _privileged(params: Params, cdt_old: bool) -> tuple[str, ...]:
     return tuple(names)
 
 
-_EVENT_AND_CONTENT = frozenset({"e_c", "e_a", "c_n"})
+_EVENT_AND_CONTENT_ORDER = ("e_c", "e_a", "c_n")  # the first wrong one is named
+_EVENT_AND_CONTENT = frozenset(_EVENT_AND_CONTENT_ORDER)
 _PERFORMANCE_NAMES = frozenset(PERFORMANCE_PARAMS)
 
 
 def _check_event_and_content(params: Params) -> None:
-    for name in _EVENT_AND_CONTENT:
+    for name in _EVENT_AND_CONTENT_ORDER:
         if name not in params:
             continue
         value = optional_text(params, name)
