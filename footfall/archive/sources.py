@@ -165,15 +165,13 @@ class SharedDay:
             os.remove(self.path)
 
 
-def remove_orphaned_copies(directory: str | None = None) -> list[str]:
+def remove_orphaned_copies() -> None:
     """Delete the scratch copies of archiving processes that died before `close` (a
     SIGKILL, a crash): each file names its process, and one whose process is gone is
     nobody's. A copy of a day can be hundreds of MB; the temporary directory must not
-    collect them. Returns the paths removed."""
-    folder = directory or tempfile.gettempdir()
-    removed = []
+    collect them."""
     with contextlib.suppress(OSError):
-        for entry in os.scandir(folder):
+        for entry in os.scandir(tempfile.gettempdir()):
             name = entry.name
             if not (name.startswith(SharedDay.PREFIX) and name.endswith(".sqlite3")):
                 continue
@@ -181,8 +179,6 @@ def remove_orphaned_copies(directory: str | None = None) -> list[str]:
             if pid_text.isascii() and pid_text.isdigit() and not process_exists(int(pid_text)):
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(entry.path)
-                    removed.append(entry.path)
-    return removed
 
 
 class DaySources:
